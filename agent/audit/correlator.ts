@@ -1,0 +1,125 @@
+import type { AuditRecord } from './parse-record.js';
+
+/** The records of one kernel event, in the order they were read. */
+export interface AuditGroup {
+  eventKey: string;
+  node: string | undefined;
+  serial: number;
+  timeMs: number;
+  records: AuditRecord[];
+  /** Log offsets of the group's first and last record lines. */
+  firstOffset: number;
+  lastOffset: number;
+}
+
+export interface CorrelatorOptions {
+  /** A group is complete once it is this old, in log time or wall time. */
+  flushMs: number;
+  /** Oldest groups are emitted early when more than this many are open. */
+  maxPending?: number;
+}
+
+/** Open groups beyond this are certainly abandoned fragments. */
+export const MAX_PENDING_GROUPS = 4096;
+
+interface Pending extends AuditGroup {
+  seenAtMs: number;
+}
+
+/**
+ * Groups records by event (node, time and serial) and hands each group on
+ * when its EOE arrives or, since many kernels write no EOE for file events,
+ * once it has gone `flushMs` without a record while others arrive.
+ */
+export class Correlator {
+  private readonly pending = new Map<string, Pending>();
+  private readonly flushMs: number;
+  private readonly maxPending: number;
+
+  constructor(
+    private readonly onGroup: (group: AuditGroup) => void,
+    options: CorrelatorOptions,
+  ) {
+    this.flushMs = options.flushMs;
+    this.maxPending = options.maxPending ?? MAX_PENDING_GROUPS;
+  }
+
+  /** Adds one record read at log `offset` when the wall clock read `nowMs`. */
+  push(record: AuditRecord, offset = 0, nowMs = Date.now()): void {
+    if (record.type === 'EOE') {
+      this.emit(record.eventKey);
+      return;
+    }
+    let group = this.pending.get(record.eventKey);
+    if (group === undefined) {
+      this.flushOlderThan(record.timeMs - this.flushMs);
+      group = newGroup(record, offset, nowMs);
+      this.pending.set(record.eventKey, group);
+      if (this.pending.size > this.maxPending) this.emitOldest();
+    }
+    group.records.push(record);
+    group.lastOffset = Math.max(group.lastOffset, offset);
+    group.seenAtMs = nowMs;
+  }
+
+  /** Emits groups that got no record for `flushMs` of wall time. */
+  flushIdle(nowMs = Date.now()): void {
+    for (const [key, group] of this.pending) {
+      if (nowMs - group.seenAtMs >= this.flushMs) this.emit(key);
+    }
+  }
+
+  /** Emits every open group: the end of the input. */
+  flushAll(): void {
+    for (const key of [...this.pending.keys()]) this.emit(key);
+  }
+
+  /** Log offset of the first record not yet handed on, if any. */
+  oldestPendingOffset(): number | undefined {
+    let oldest: number | undefined;
+    for (const group of this.pending.values()) {
+      if (oldest === undefined || group.firstOffset < oldest) {
+        oldest = group.firstOffset;
+      }
+    }
+    return oldest;
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  // Groups open in log-time order, so the scan stops at the first young one.
+  private flushOlderThan(limitMs: number): void {
+    for (const [key, group] of this.pending) {
+      if (group.timeMs > limitMs) return;
+      this.emit(key);
+    }
+  }
+
+  private emitOldest(): void {
+    const first = this.pending.keys().next();
+    if (first.done !== true) this.emit(first.value);
+  }
+
+  private emit(key: string): void {
+    const group = this.pending.get(key);
+    if (group === undefined) return;
+    this.pending.delete(key);
+    const { seenAtMs: _seen, ...done } = group;
+    this.onGroup(done);
+  }
+}
+
+function newGroup(record: AuditRecord, offset: number, nowMs: number): Pending {
+  return {
+    eventKey: record.eventKey,
+    node: record.node,
+    serial: record.serial,
+    timeMs: record.timeMs,
+    records: [],
+    firstOffset: offset,
+    lastOffset: offset,
+    seenAtMs: nowMs,
+  };
+}

@@ -1,0 +1,188 @@
+import type {
+  AccessAction,
+  CapturedEvent,
+  Outcome,
+} from '../../protocol/event.js';
+import type { AuditGroup } from './correlator.js';
+import { AuditError } from './errors.js';
+import type { AuditRecord } from './parse-record.js';
+import type { PathCache } from './path-cache.js';
+import { pathItems, pickItems, type PathItem } from './path-items.js';
+import {
+  learnPaths,
+  resolveItem,
+  resolveLinkText,
+  type ResolveContext,
+} from './resolve-path.js';
+import { syscallInfo, type SyscallInfo } from './syscalls.js';
+import type { UserDb } from './user-db.js';
+
+export interface EventContext {
+  /** The sensor's rule key; groups under other keys are not Vigil's. */
+  key: string;
+  users: UserDb;
+  paths: PathCache;
+}
+
+/** What became of one group: an event, not ours, or ours but unusable. */
+export type GroupResult =
+  | { status: 'event'; event: CapturedEvent }
+  | { status: 'foreign' }
+  | { status: 'skipped'; reason: string };
+
+/** The kernel joins several rule keys of one event with this byte. */
+const KEY_SEPARATOR = '\x01';
+const AT_FDCWD = /^(?:ffffffff)?ffffff9c$/i;
+const O_ACCMODE = 0o3;
+const O_CREAT = 0o100;
+const EACCES = '-13';
+const EPERM = '-1';
+
+/**
+ * Turns SYSCALL + CWD + PATH + PROCTITLE records into one access event.
+ * Throws AuditError VIGIL_AUDIT_EVENT_INCOMPLETE when a record of ours lacks
+ * a field every kernel writes.
+ */
+export function groupToEvent(
+  group: AuditGroup,
+  ctx: EventContext,
+): GroupResult {
+  const syscall = group.records.find((r) => r.type === 'SYSCALL');
+  const keys = syscall?.fields.key?.split(KEY_SEPARATOR) ?? [];
+  if (syscall === undefined || !keys.includes(ctx.key)) {
+    return { status: 'foreign' };
+  }
+  const f = syscall.fields;
+  const info = syscallInfo(f.arch ?? '', requireId(f, 'syscall'));
+  if (info === undefined) {
+    return { status: 'skipped', reason: `syscall ${f.syscall} not a file access` };
+  }
+  const outcome = outcomeOf(f);
+  const items = pathItems(group.records);
+  const action = actionOf(info, f, items, outcome);
+  const resolve = resolveContext(group.records, info, f, ctx.paths);
+  const located = locate(action, info, items, resolve, outcome);
+  if (located.path === undefined) {
+    return { status: 'skipped', reason: 'no path could be named' };
+  }
+  const event: CapturedEvent = {
+    time: new Date(group.timeMs).toISOString(),
+    source: 'audit',
+    action,
+    outcome,
+    path: located.path,
+    ...(located.target === undefined ? {} : { target: located.target }),
+    user: ctx.users.describe({
+      uid: requireId(f, 'uid'),
+      auid: requireId(f, 'auid'),
+      euid: requireId(f, 'euid'),
+    }),
+    process: {
+      pid: requireId(f, 'pid'),
+      ppid: requireId(f, 'ppid'),
+      exe: f.exe ?? '',
+      name: f.comm ?? '',
+      cmdline: cmdlineOf(group.records, f.comm ?? ''),
+    },
+    ...fileOf(located.item),
+    audit: { serial: group.serial, syscall: info.name, key: ctx.key },
+  };
+  return { status: 'event', event };
+}
+
+function outcomeOf(f: AuditRecord['fields']): Outcome {
+  if (f.success === 'yes') return 'success';
+  return f.exit === EACCES || f.exit === EPERM ? 'denied' : 'failed';
+}
+
+function actionOf(
+  info: SyscallInfo,
+  f: AuditRecord['fields'],
+  items: readonly PathItem[],
+  outcome: Outcome,
+): AccessAction {
+  const created = items.some((i) => i.nametype === 'CREATE');
+  switch (info.kind) {
+    case 'creat':
+      return created || outcome !== 'success' ? 'create' : 'write';
+    case 'openat2':
+      // Its flags sit in user memory the log never shows: assume the
+      // stronger access so that a policy on writes still sees it.
+      return created ? 'create' : 'write';
+    case 'open': {
+      const flags = parseInt(f[info.flagsArg ?? 'a1'] ?? '0', 16) || 0;
+      const parentOnly = items.every((i) => i.nametype === 'PARENT');
+      if (created || (flags & O_CREAT && parentOnly)) return 'create';
+      return (flags & O_ACCMODE) === 0 ? 'read' : 'write';
+    }
+    default:
+      return info.kind;
+  }
+}
+
+function resolveContext(
+  records: readonly AuditRecord[],
+  info: SyscallInfo,
+  f: AuditRecord['fields'],
+  cache: PathCache,
+): ResolveContext {
+  const cwd = records.find((r) => r.type === 'CWD')?.fields.cwd ?? '/';
+  if (!cwd.startsWith('/')) {
+    throw new AuditError('VIGIL_AUDIT_EVENT_INCOMPLETE', 'CWD: not absolute');
+  }
+  const viaDirfd = (info.dirfdArgs ?? []).some(
+    (arg) => !AT_FDCWD.test(f[arg] ?? ''),
+  );
+  return { cwd, viaDirfd, cache };
+}
+
+function locate(
+  action: AccessAction,
+  info: SyscallInfo,
+  items: readonly PathItem[],
+  ctx: ResolveContext,
+  outcome: Outcome,
+): { path?: string; target?: string; item?: PathItem } {
+  const roles = pickItems(action, info.name, items);
+  const resolved = new Map<PathItem, string>();
+  const at = (item?: PathItem, parent?: PathItem) => {
+    const path = item && resolveItem(item, parent, ctx);
+    if (item !== undefined && path !== undefined) resolved.set(item, path);
+    return path;
+  };
+  const target = at(roles.target, roles.targetParent);
+  let path = at(roles.subject, roles.subjectParent);
+  if (roles.subject?.nametype === 'UNKNOWN' && roles.subject.name !== null) {
+    path = target && resolveLinkText(roles.subject.name, target);
+  }
+  const deleted = outcome === 'success' && action === 'delete';
+  learnPaths(items, ctx, resolved, deleted);
+  return { path, target, item: roles.subject };
+}
+
+function fileOf(item: PathItem | undefined): Pick<CapturedEvent, 'file'> {
+  if (item?.inode === undefined) return {};
+  const file: NonNullable<CapturedEvent['file']> = { inode: item.inode };
+  if (item.mode !== undefined && /^[0-7]{1,8}$/.test(item.mode)) {
+    file.mode = item.mode;
+  }
+  if (item.ouid !== undefined) file.owner = item.ouid;
+  return { file };
+}
+
+function cmdlineOf(records: readonly AuditRecord[], comm: string): string {
+  const title = records.find((r) => r.type === 'PROCTITLE')?.fields.proctitle;
+  if (title === null || title === undefined) return comm;
+  return title.replace(/\0/g, ' ').trimEnd();
+}
+
+function requireId(f: AuditRecord['fields'], field: string): number {
+  const text = f[field];
+  if (text === null || text === undefined || !/^\d{1,10}$/.test(text)) {
+    throw new AuditError(
+      'VIGIL_AUDIT_EVENT_INCOMPLETE',
+      `SYSCALL record: field ${field} missing or not a number`,
+    );
+  }
+  return Number(text);
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import schema from '../schemas/agent-config.schema.json' with { type: 'json' };
+import { parseDuration } from '../protocol/duration.js';
+import { AgentError } from './errors.js';
+
+/** The agent's configuration with every default filled in. */
+export interface AgentConfig {
+  collector: string;
+  state: string;
+  watch: string[];
+  batch: { maxEvents: number; maxWaitMs: number };
+  spool: { maxBytes: number };
+  sensors: { audit: boolean };
+  heartbeatMs: number;
+  logLevel: string;
+}
+
+interface RawConfig {
+  collector: string;
+  state: string;
+  watch: string[];
+  batch: { max_events: number; max_wait: string };
+  spool: { max_bytes: number };
+  sensors: { audit: boolean };
+  heartbeat: string;
+  log_level: string;
+}
+
+// Defaults live in the schema, so the documented and applied values agree.
+const validate = new Ajv({ useDefaults: true, allErrors: false }).compile<RawConfig>(schema);
+
+/** Reads and validates the YAML config; errors name the file and field. */
+export function loadAgentConfig(file: string): AgentConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new AgentError(
+      'VIGIL_CONFIG_UNREADABLE',
+      `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  return parseAgentConfig(text, file);
+}
+
+export function parseAgentConfig(text: string, file = 'config'): AgentConfig {
+  let raw: unknown;
+  try {
+    raw = parse(text, { maxAliasCount: 0 });
+  } catch (error) {
+    // yaml's own messages quote the offending line; keep only its position.
+    const where = (error as { linePos?: [{ line: number }] }).linePos?.[0];
+    throw invalid(file, where ? `line ${where.line}` : '(document)', 'is not valid YAML');
+  }
+  if (!validate(raw)) {
+    const first = validate.errors?.[0];
+    const field = (first?.instancePath || '/').slice(1).replaceAll('/', '.') || '(top level)';
+    const extra = first?.params && 'additionalProperty' in first.params
+      ? `unknown key "${String(first.params.additionalProperty)}"`
+      : (first?.message ?? 'is invalid');
+    throw invalid(file, field, extra);
+  }
+  return {
+    collector: raw.collector,
+    state: raw.state,
+    watch: raw.watch,
+    batch: {
+      maxEvents: raw.batch.max_events,
+      maxWaitMs: parseDuration(raw.batch.max_wait, 'batch.max_wait'),
+    },
+    spool: { maxBytes: raw.spool.max_bytes },
+    sensors: raw.sensors,
+    heartbeatMs: parseDuration(raw.heartbeat, 'heartbeat'),
+    logLevel: raw.log_level,
+  };
+}
+
+function invalid(file: string, field: string, problem: string): AgentError {
+  return new AgentError('VIGIL_CONFIG_INVALID', `${file}: ${field}: ${problem}`);
+}

@@ -1,0 +1,135 @@
+import { Agent, request } from 'undici';
+import type { Logger } from 'pino';
+import { verifyReceipt, type SignedReceipt } from '../../protocol/batch.js';
+import { AgentError } from '../errors.js';
+import { errorText } from '../enroll.js';
+import type { Spool, SpooledEnvelope } from '../spool/spool.js';
+
+/** First retry delay after a failed send; doubles up to the maximum. */
+export const SHIP_BACKOFF_MIN_MS = 500;
+export const SHIP_BACKOFF_MAX_MS = 30_000;
+const SHIP_TIMEOUT_MS = 30_000;
+
+export interface ShipperOptions {
+  collector: string;
+  spool: Spool;
+  agentId: string;
+  tls: { certPem: string; privateKeyPem: string; caPem: string };
+  signingCertPem: string;
+  logger: Logger;
+}
+
+/**
+ * Sends spooled envelopes in order over mTLS and deletes each only after the
+ * collector's signed receipt for exactly that batch was verified.
+ */
+export class Shipper {
+  private readonly dispatcher: Agent;
+  private running = false;
+  private wakeUp: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private failures = 0;
+
+  constructor(private readonly options: ShipperOptions) {
+    this.dispatcher = new Agent({
+      connect: {
+        ca: options.tls.caPem,
+        cert: options.tls.certPem,
+        key: options.tls.privateKeyPem,
+      },
+    });
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Tells an idle shipper that the spool has something new. */
+  wake(): void {
+    // While backing off after failures, new batches must not shorten the wait.
+    if (this.failures === 0) this.wakeUp?.();
+  }
+
+  /** Sends what it can within `drainMs`, then stops. */
+  async stop(drainMs = 0): Promise<void> {
+    const deadline = Date.now() + drainMs;
+    while (drainMs > 0 && Date.now() < deadline && this.options.spool.oldest() && this.failures === 0) {
+      await sleep(50);
+    }
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+    await this.dispatcher.close();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const item = this.options.spool.oldest();
+      if (!item) {
+        await this.idle(SHIP_BACKOFF_MAX_MS);
+        continue;
+      }
+      try {
+        await this.send(item);
+        this.failures = 0;
+      } catch (error) {
+        this.failures += 1;
+        const delay = backoff(this.failures);
+        this.options.logger.warn(
+          { err: error, first: item.first, last: item.last, retryInMs: delay },
+          'batch not delivered; will retry',
+        );
+        await this.idle(delay);
+      }
+    }
+  }
+
+  private async send(item: SpooledEnvelope): Promise<void> {
+    const res = await request(`${this.options.collector}/v1/batches`, {
+      method: 'POST',
+      dispatcher: this.dispatcher,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(item.envelope),
+      headersTimeout: SHIP_TIMEOUT_MS,
+      bodyTimeout: SHIP_TIMEOUT_MS,
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) {
+      throw new AgentError('VIGIL_BATCH_REFUSED', `HTTP ${res.statusCode} ${errorText(text)}`);
+    }
+    const signed = JSON.parse(text) as SignedReceipt;
+    const receipt = verifyReceipt(signed, this.options.signingCertPem);
+    if (receipt.agent !== this.options.agentId || receipt.seq !== item.last || receipt.head !== item.head) {
+      throw new AgentError(
+        'VIGIL_RECEIPT_INVALID',
+        `receipt names ${receipt.agent} seq ${receipt.seq}, not this batch (seq ${item.last})`,
+      );
+    }
+    this.options.spool.acknowledge(item, signed);
+    this.options.logger.debug({ seq: item.last }, 'batch acknowledged');
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wakeUp = undefined;
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+}
+
+/** Exponential backoff with full jitter, so many agents do not retry in step. */
+function backoff(failures: number): number {
+  const ceiling = Math.min(SHIP_BACKOFF_MAX_MS, SHIP_BACKOFF_MIN_MS * 2 ** (failures - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,147 @@
+import Database from 'better-sqlite3';
+import { GENESIS_HASH } from '../../protocol/chain.js';
+import type { Envelope } from '../../protocol/seal.js';
+
+const BUSY_TIMEOUT_MS = 5_000;
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS chain (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    last_seq INTEGER NOT NULL,
+    head TEXT NOT NULL
+  );
+  INSERT OR IGNORE INTO chain (id, last_seq, head) VALUES (1, 0, '${GENESIS_HASH}');
+  CREATE TABLE IF NOT EXISTS envelopes (
+    first_seq INTEGER PRIMARY KEY,
+    last_seq INTEGER NOT NULL,
+    head TEXT NOT NULL,
+    body TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS kv (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+export interface SpooledEnvelope {
+  first: number;
+  last: number;
+  head: string;
+  envelope: Envelope;
+}
+
+export interface SpoolDepth {
+  envelopes: number;
+  events: number;
+  bytes: number;
+}
+
+/**
+ * The agent's spool (DESIGN section 3): sealed envelopes only, written and
+ * fsynced before anything is sent, together with the chain's head so that a
+ * restart continues the chain exactly where the last stored batch ended.
+ */
+export class Spool {
+  private readonly db: Database.Database;
+  private readonly sql;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    this.db.exec(SCHEMA);
+    this.sql = prepare(this.db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  chainState(): { seq: number; head: string } {
+    const row = this.sql.chain.get() as { last_seq: number; head: string };
+    return { seq: row.last_seq, head: row.head };
+  }
+
+  /** Stores a sealed batch and moves the chain head, atomically. */
+  append(envelope: Envelope, head: string, now = new Date()): void {
+    const body = JSON.stringify(envelope);
+    this.db.transaction(() => {
+      this.sql.insert.run(envelope.first, envelope.last, head, body, body.length, now.toISOString());
+      this.sql.setChain.run(envelope.last, head);
+      this.bump('captured', envelope.last - envelope.first + 1);
+    }).immediate();
+  }
+
+  oldest(): SpooledEnvelope | undefined {
+    const row = this.sql.oldest.get() as
+      | { first_seq: number; last_seq: number; head: string; body: string }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      first: row.first_seq,
+      last: row.last_seq,
+      head: row.head,
+      envelope: JSON.parse(row.body) as Envelope,
+    };
+  }
+
+  /** Deletes an envelope once its receipt was verified, and keeps the receipt. */
+  acknowledge(item: SpooledEnvelope, receipt: unknown): void {
+    this.db.transaction(() => {
+      if (this.sql.remove.run(item.first).changes === 1) {
+        this.bump('sent', item.last - item.first + 1);
+      }
+      this.sql.setKv.run('last_receipt', JSON.stringify(receipt));
+    }).immediate();
+  }
+
+  depth(): SpoolDepth {
+    return this.sql.depth.get() as SpoolDepth;
+  }
+
+  counters(): Record<string, number> {
+    const rows = this.sql.counters.all() as { name: string; value: number }[];
+    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+  }
+
+  lastReceipt(): unknown {
+    const row = this.sql.getKv.get('last_receipt') as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as unknown) : null;
+  }
+
+  private bump(name: string, by: number): void {
+    this.sql.bump.run(name, by);
+  }
+}
+
+function prepare(db: Database.Database) {
+  return {
+    chain: db.prepare('SELECT last_seq, head FROM chain WHERE id = 1'),
+    setChain: db.prepare('UPDATE chain SET last_seq = ?, head = ? WHERE id = 1'),
+    insert: db.prepare(
+      `INSERT INTO envelopes (first_seq, last_seq, head, body, bytes, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    oldest: db.prepare('SELECT * FROM envelopes ORDER BY first_seq LIMIT 1'),
+    remove: db.prepare('DELETE FROM envelopes WHERE first_seq = ?'),
+    depth: db.prepare(
+      `SELECT count(*) AS envelopes,
+              coalesce(sum(last_seq - first_seq + 1), 0) AS events,
+              coalesce(sum(bytes), 0) AS bytes FROM envelopes`,
+    ),
+    counters: db.prepare('SELECT name, value FROM counters'),
+    bump: db.prepare(
+      `INSERT INTO counters (name, value) VALUES (?1, ?2)
+       ON CONFLICT (name) DO UPDATE SET value = value + ?2`,
+    ),
+    setKv: db.prepare(
+      `INSERT INTO kv (name, value) VALUES (?, ?)
+       ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+    ),
+    getKv: db.prepare('SELECT value FROM kv WHERE name = ?'),
+  };
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerAgentCommands } from './agent.js';
+import { registerCollectorCommands } from './collector.js';
+import { runCli } from './run-cli.js';
+import { registerUpCommand } from './up.js';
+import { registerViolationsCommands } from './violations.js';
+
+const program = new Command('vigil')
+  .description(
+    'Vigil: records every access to designated sensitive data on vendor ' +
+      'machines and flags what the contract does not allow.',
+  )
+  .version('0.1.0')
+  .showHelpAfterError();
+
+registerCollectorCommands(program);
+registerAgentCommands(program);
+registerViolationsCommands(program);
+registerUpCommand(program);
+
+await runCli(program, process.argv);

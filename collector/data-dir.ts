@@ -1,0 +1,107 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateRsaKeyPair, keyId } from '../protocol/keys.js';
+import {
+  createCa,
+  createServerCertificate,
+  issueCertificate,
+  certFingerprint,
+  type CertAndKey,
+} from '../protocol/pki.js';
+import { CollectorError } from './errors.js';
+import { CollectorStore } from './store/store.js';
+
+/** Files of a collector data directory, relative to it. */
+const FILES = {
+  ca: 'ca',
+  tls: 'tls',
+  signing: 'signing',
+  sealing: 'sealing',
+  store: 'store.db',
+} as const;
+
+/** The collector's keys and certificates, loaded from its data directory. */
+export interface CollectorIdentity {
+  dir: string;
+  ca: CertAndKey;
+  tls: CertAndKey;
+  signing: CertAndKey;
+  sealing: CertAndKey;
+  /** keyId of the sealing key: agents name it in every envelope. */
+  sealingKid: string;
+  caFingerprint: string;
+  storeFile: string;
+}
+
+/**
+ * Creates the CA, TLS certificate, signing and sealing keys and an empty
+ * store in `dir` (DESIGN section 4). Refuses to overwrite an existing one.
+ */
+export function initDataDir(dir: string, hosts: string[] = []) {
+  if (existsSync(join(dir, `${FILES.ca}.pem`))) {
+    throw new CollectorError(
+      'VIGIL_DATA_DIR_EXISTS',
+      `${dir} already holds a collector; refusing to replace its keys`,
+    );
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const ca = createCa('Vigil collector CA');
+  writePair(dir, FILES.ca, ca);
+  writePair(dir, FILES.tls, createServerCertificate(ca, hosts));
+  for (const usage of ['signing', 'sealing'] as const) {
+    const keys = generateRsaKeyPair();
+    const certPem = issueCertificate(
+      ca,
+      keys.publicKeyPem,
+      { cn: `Vigil collector ${usage}` },
+      usage,
+    );
+    writePair(dir, FILES[usage], { certPem, privateKeyPem: keys.privateKeyPem });
+  }
+  new CollectorStore(join(dir, FILES.store)).close();
+  return loadDataDir(dir);
+}
+
+export function loadDataDir(dir: string): CollectorIdentity {
+  if (!existsSync(join(dir, `${FILES.ca}.pem`))) {
+    throw new CollectorError(
+      'VIGIL_DATA_DIR_MISSING',
+      `${dir} holds no collector; run: vigil collector init --data ${dir}`,
+    );
+  }
+  const sealing = readPair(dir, FILES.sealing);
+  const ca = readPair(dir, FILES.ca);
+  return {
+    dir,
+    ca,
+    tls: readPair(dir, FILES.tls),
+    signing: readPair(dir, FILES.signing),
+    sealing,
+    sealingKid: keyId(sealing.certPem),
+    caFingerprint: certFingerprint(ca.certPem),
+    storeFile: join(dir, FILES.store),
+  };
+}
+
+export function openStore(dir: string, readonly = false): CollectorStore {
+  const file = join(dir, FILES.store);
+  if (!existsSync(file)) {
+    throw new CollectorError(
+      'VIGIL_DATA_DIR_MISSING',
+      `${dir} holds no collector store; run: vigil collector init --data ${dir}`,
+    );
+  }
+  return new CollectorStore(file, { readonly });
+}
+
+function writePair(dir: string, name: string, pair: CertAndKey): void {
+  writeFileSync(join(dir, `${name}.pem`), pair.certPem, { mode: 0o644 });
+  writeFileSync(join(dir, `${name}.key`), pair.privateKeyPem, { mode: 0o600 });
+}
+
+function readPair(dir: string, name: string): CertAndKey {
+  return {
+    certPem: readFileSync(join(dir, `${name}.pem`), 'utf8'),
+    privateKeyPem: readFileSync(join(dir, `${name}.key`), 'utf8'),
+  };
+}

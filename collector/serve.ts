@@ -1,0 +1,73 @@
+import type { Logger } from 'pino';
+import { CollectorError } from './errors.js';
+import { loadDataDir, openStore } from './data-dir.js';
+import { Ingest, type FlaggedViolation } from './ingest/ingest.js';
+import { buildServer } from './api/server.js';
+import { PolicySet } from './policy/policy-set.js';
+
+export interface ServeOptions {
+  dataDir: string;
+  listen: string;
+  policiesDir: string;
+  logger: Logger;
+  onViolation?: (violation: FlaggedViolation) => void;
+}
+
+export interface RunningCollector {
+  url: string;
+  app: ReturnType<typeof buildServer>;
+  reloadPolicies(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the collector: data dir, store, policies, ingest and the HTTPS API.
+ * A policy reload that fails keeps the policies in force.
+ */
+export async function serveCollector(options: ServeOptions): Promise<RunningCollector> {
+  const { host, port } = parseListen(options.listen);
+  const identity = loadDataDir(options.dataDir);
+  const store = openStore(options.dataDir);
+  let policies = PolicySet.load(options.policiesDir);
+  const log = options.logger;
+  log.info({ policies: policies.policies.length }, 'policies loaded');
+  const ingest = new Ingest({
+    store,
+    identity,
+    policies: () => policies,
+    ...(options.onViolation ? { onViolation: options.onViolation } : {}),
+  });
+  const app = buildServer({ identity, store, ingest, logger: log });
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `https://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    app,
+    reloadPolicies() {
+      try {
+        policies = PolicySet.load(options.policiesDir);
+        log.info({ policies: policies.policies.length }, 'policies reloaded');
+      } catch (error) {
+        log.error({ err: error }, 'policy reload failed; keeping the policies in force');
+      }
+    },
+    async close() {
+      await app.close();
+      store.close();
+    },
+  };
+}
+
+/** "HOST:PORT", "[::1]:PORT" or ":PORT" (all interfaces of 127.0.0.1). */
+export function parseListen(listen: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(listen);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65535) {
+    throw new CollectorError(
+      'VIGIL_LISTEN_INVALID',
+      `--listen: "${listen.slice(0, 80)}" is not HOST:PORT (e.g. 127.0.0.1:8443)`,
+    );
+  }
+  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
+}
