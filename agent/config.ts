@@ -29,7 +29,10 @@ interface RawConfig {
 }
 
 // Defaults live in the schema, so the documented and applied values agree.
-const validate = new Ajv({ useDefaults: true, allErrors: false }).compile<RawConfig>(schema);
+const validate = new Ajv({
+  useDefaults: true,
+  allErrors: false,
+}).compile<RawConfig>(schema);
 
 /** Reads and validates the YAML config; errors name the file and field. */
 export function loadAgentConfig(file: string): AgentConfig {
@@ -52,14 +55,21 @@ export function parseAgentConfig(text: string, file = 'config'): AgentConfig {
   } catch (error) {
     // yaml's own messages quote the offending line; keep only its position.
     const where = (error as { linePos?: [{ line: number }] }).linePos?.[0];
-    throw invalid(file, where ? `line ${where.line}` : '(document)', 'is not valid YAML');
+    throw invalid(
+      file,
+      where ? `line ${where.line}` : '(document)',
+      'is not valid YAML',
+    );
   }
   if (!validate(raw)) {
     const first = validate.errors?.[0];
-    const field = (first?.instancePath || '/').slice(1).replaceAll('/', '.') || '(top level)';
-    const extra = first?.params && 'additionalProperty' in first.params
-      ? `unknown key "${String(first.params.additionalProperty)}"`
-      : (first?.message ?? 'is invalid');
+    const field =
+      (first?.instancePath || '/').slice(1).replaceAll('/', '.') ||
+      '(top level)';
+    const extra =
+      first?.params && 'additionalProperty' in first.params
+        ? `unknown key "${String(first.params.additionalProperty)}"`
+        : (first?.message ?? 'is invalid');
     throw invalid(file, field, extra);
   }
   return {
@@ -78,5 +88,8 @@ export function parseAgentConfig(text: string, file = 'config'): AgentConfig {
 }
 
 function invalid(file: string, field: string, problem: string): AgentError {
-  return new AgentError('VIGIL_CONFIG_INVALID', `${file}: ${field}: ${problem}`);
+  return new AgentError(
+    'VIGIL_CONFIG_INVALID',
+    `${file}: ${field}: ${problem}`,
+  );
 }

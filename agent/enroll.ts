@@ -35,13 +35,19 @@ interface EnrollResponse {
  * pins it by fingerprint before the token is sent anywhere, makes the key
  * pair locally, sends only a CSR, and keeps what the collector issues.
  */
-export async function enrollAgent(options: EnrollOptions): Promise<AgentIdentity> {
+export async function enrollAgent(
+  options: EnrollOptions,
+): Promise<AgentIdentity> {
   const base = options.collector.replace(/\/+$/, '');
   const caPem = await fetchPinnedCa(base, options.caFingerprint);
   const keys = generateRsaKeyPair();
   const host = options.host ?? hostname();
   const csr = createCsr(keys.privateKeyPem, keys.publicKeyPem, host);
-  const response = await postEnroll(base, caPem, { token: options.token, csr, host });
+  const response = await postEnroll(base, caPem, {
+    token: options.token,
+    csr,
+    host,
+  });
   checkIssued(response, caPem, keys.publicKeyPem);
   const identity: AgentIdentity = {
     agentId: response.agentId,
@@ -61,7 +67,10 @@ export async function enrollAgent(options: EnrollOptions): Promise<AgentIdentity
   return identity;
 }
 
-async function fetchPinnedCa(base: string, fingerprint: string): Promise<string> {
+async function fetchPinnedCa(
+  base: string,
+  fingerprint: string,
+): Promise<string> {
   // Not yet trusted: the fingerprint check below is what makes it so.
   const insecure = new Agent({ connect: { rejectUnauthorized: false } });
   try {
@@ -95,7 +104,10 @@ async function postEnroll(
     });
     const text = await res.body.text();
     if (res.statusCode !== 200) {
-      throw new AgentError('VIGIL_ENROLL_FAILED', `collector refused enrollment: ${errorText(text)}`);
+      throw new AgentError(
+        'VIGIL_ENROLL_FAILED',
+        `collector refused enrollment: ${errorText(text)}`,
+      );
     }
     return JSON.parse(text) as EnrollResponse;
   } finally {
@@ -119,7 +131,11 @@ async function send(url: string, options: Parameters<typeof request>[1]) {
   }
 }
 
-function checkIssued(response: EnrollResponse, caPem: string, publicKeyPem: string) {
+function checkIssued(
+  response: EnrollResponse,
+  caPem: string,
+  publicKeyPem: string,
+) {
   const issued = verifyCertificate(response.certificate, caPem);
   if (keyId(issued.publicKeyPem) !== keyId(publicKeyPem)) {
     throw new AgentError(
@@ -134,8 +150,11 @@ function checkIssued(response: EnrollResponse, caPem: string, publicKeyPem: stri
 /** The code and message of a collector error body, or its HTTP status. */
 export function errorText(text: string): string {
   try {
-    const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (parsed.error?.code) return `${parsed.error.code}: ${parsed.error.message ?? ''}`;
+    const parsed = JSON.parse(text) as {
+      error?: { code?: string; message?: string };
+    };
+    if (parsed.error?.code)
+      return `${parsed.error.code}: ${parsed.error.message ?? ''}`;
   } catch {
     // not a Vigil error body: fall through
   }

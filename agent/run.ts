@@ -23,7 +23,10 @@ export interface RunningAgent {
  * Wires the agent's path: sensors → batcher (chain, sign, seal) → spool →
  * shipper. Every start, stop and heartbeat is itself a signed event.
  */
-export async function runAgent(config: AgentConfig, logger: Logger): Promise<RunningAgent> {
+export async function runAgent(
+  config: AgentConfig,
+  logger: Logger,
+): Promise<RunningAgent> {
   const state = loadAgentState(config.state);
   const agent: AgentRef = {
     id: state.identity.agentId,
@@ -36,7 +39,11 @@ export async function runAgent(config: AgentConfig, logger: Logger): Promise<Run
     collector: config.collector.replace(/\/+$/, ''),
     spool,
     agentId: agent.id,
-    tls: { certPem: state.certPem, privateKeyPem: state.privateKeyPem, caPem: state.caPem },
+    tls: {
+      certPem: state.certPem,
+      privateKeyPem: state.privateKeyPem,
+      caPem: state.caPem,
+    },
     signingCertPem: state.signingCertPem,
     logger: log,
   });
@@ -62,7 +69,11 @@ export async function runAgent(config: AgentConfig, logger: Logger): Promise<Run
   shipper.start();
   const sensors = await startSensors();
   const heartbeat = setInterval(() => {
-    meta('heartbeat', { sensors, coverage: config.watch, spool: spool.depth() });
+    meta('heartbeat', {
+      sensors,
+      coverage: config.watch,
+      spool: spool.depth(),
+    });
   }, config.heartbeatMs);
   log.info({ sensors, watch: config.watch }, 'agent running');
 
@@ -75,7 +86,11 @@ export async function runAgent(config: AgentConfig, logger: Logger): Promise<Run
       return [];
     }
     sensor = new AuditSensor(
-      { paths: config.watch, key: AUDIT_KEY, checkpointFile: state.auditCheckpointFile },
+      {
+        paths: config.watch,
+        key: AUDIT_KEY,
+        checkpointFile: state.auditCheckpointFile,
+      },
       (event: CapturedEvent) => batcher.push(event),
     );
     await sensor.start();
@@ -97,7 +112,10 @@ export async function runAgent(config: AgentConfig, logger: Logger): Promise<Run
   };
 }
 
-function metaEvent(action: MetaAction, detail: Record<string, unknown>): CapturedEvent {
+function metaEvent(
+  action: MetaAction,
+  detail: Record<string, unknown>,
+): CapturedEvent {
   return {
     time: new Date().toISOString(),
     source: 'agent',

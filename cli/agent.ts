@@ -16,20 +16,35 @@ export function registerAgentCommands(program: Command): void {
   agent
     .command('enroll')
     .description('enroll this machine with a collector')
-    .requiredOption('--collector <url>', 'collector URL, e.g. https://collector:8443')
+    .requiredOption(
+      '--collector <url>',
+      'collector URL, e.g. https://collector:8443',
+    )
     .requiredOption('--token <token>', 'one-time enrollment token')
-    .requiredOption('--ca-fingerprint <sha256>', "the collector CA's SHA-256 fingerprint")
+    .requiredOption(
+      '--ca-fingerprint <sha256>',
+      "the collector CA's SHA-256 fingerprint",
+    )
     .requiredOption('--state <dir>', 'agent state directory')
     .action(
-      async (opts: { collector: string; token: string; caFingerprint: string; state: string }) => {
+      async (opts: {
+        collector: string;
+        token: string;
+        caFingerprint: string;
+        state: string;
+      }) => {
         const identity = await enrollAgent({
           collector: opts.collector,
           token: opts.token,
           caFingerprint: opts.caFingerprint,
           stateDir: resolve(opts.state),
         });
-        console.log(`enrolled as ${identity.agentId} (vendor ${identity.vendor})`);
-        console.log(`next: vigil agent run --config /etc/vigil/agent.yaml (state: ${opts.state})`);
+        console.log(
+          `enrolled as ${identity.agentId} (vendor ${identity.vendor})`,
+        );
+        console.log(
+          `next: vigil agent run --config /etc/vigil/agent.yaml (state: ${opts.state})`,
+        );
       },
     );
 
@@ -61,7 +76,9 @@ export function registerAgentCommands(program: Command): void {
           counters: spool.counters(),
           lastReceipt: spool.lastReceipt(),
         };
-        console.log(opts.json ? JSON.stringify(status) : JSON.stringify(status, null, 2));
+        console.log(
+          opts.json ? JSON.stringify(status) : JSON.stringify(status, null, 2),
+        );
       } finally {
         spool.close();
       }

@@ -13,9 +13,15 @@ export function registerCollectorCommands(program: Command): void {
 
   collector
     .command('init')
-    .description('create the CA, TLS, signing and sealing keys and an empty store')
+    .description(
+      'create the CA, TLS, signing and sealing keys and an empty store',
+    )
     .requiredOption('--data <dir>', 'collector data directory')
-    .option('--host <name...>', 'extra host names or IPs for the TLS certificate', [])
+    .option(
+      '--host <name...>',
+      'extra host names or IPs for the TLS certificate',
+      [],
+    )
     .action((opts: { data: string; host: string[] }) => {
       const identity = initDataDir(resolve(opts.data), opts.host);
       console.log(`collector initialised in ${identity.dir}`);
@@ -32,48 +38,71 @@ export function registerCollectorCommands(program: Command): void {
     .requiredOption('--vendor <name>', 'vendor the enrolled agent belongs to')
     .option('--ttl <duration>', 'how long the token stays valid', '24h')
     .option('--json', 'print {"token", "caFingerprint", "expiresAt"}')
-    .action((opts: { data: string; vendor: string; ttl: string; json?: boolean }) => {
-      const ttl = opts.ttl ? parseDuration(opts.ttl, '--ttl') : ENROLL_TOKEN_TTL_MS;
-      const identity = loadDataDir(resolve(opts.data));
-      const store = openStore(identity.dir);
-      try {
-        const { token, expiresAt } = createEnrollToken(store, opts.vendor, ttl);
-        if (opts.json) {
-          console.log(JSON.stringify({ token, caFingerprint: identity.caFingerprint, expiresAt }));
-        } else {
-          console.log(`token:          ${token}`);
-          console.log(`ca fingerprint: ${identity.caFingerprint}`);
-          console.log(`expires:        ${expiresAt}`);
-          console.log(
-            'on the vendor machine: vigil agent enroll --collector https://HOST:PORT ' +
-              '--token <token> --ca-fingerprint <ca fingerprint> --state /var/lib/vigil',
+    .action(
+      (opts: { data: string; vendor: string; ttl: string; json?: boolean }) => {
+        const ttl = opts.ttl
+          ? parseDuration(opts.ttl, '--ttl')
+          : ENROLL_TOKEN_TTL_MS;
+        const identity = loadDataDir(resolve(opts.data));
+        const store = openStore(identity.dir);
+        try {
+          const { token, expiresAt } = createEnrollToken(
+            store,
+            opts.vendor,
+            ttl,
           );
+          if (opts.json) {
+            console.log(
+              JSON.stringify({
+                token,
+                caFingerprint: identity.caFingerprint,
+                expiresAt,
+              }),
+            );
+          } else {
+            console.log(`token:          ${token}`);
+            console.log(`ca fingerprint: ${identity.caFingerprint}`);
+            console.log(`expires:        ${expiresAt}`);
+            console.log(
+              'on the vendor machine: vigil agent enroll --collector https://HOST:PORT ' +
+                '--token <token> --ca-fingerprint <ca fingerprint> --state /var/lib/vigil',
+            );
+          }
+        } finally {
+          store.close();
         }
-      } finally {
-        store.close();
-      }
-    });
+      },
+    );
 
   collector
     .command('serve')
-    .description('serve enrollment and batch ingest over HTTPS with client certificates')
+    .description(
+      'serve enrollment and batch ingest over HTTPS with client certificates',
+    )
     .requiredOption('--data <dir>', 'collector data directory')
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8443')
     .requiredOption('--policies <dir>', 'directory of policy YAML files')
     .option('--log-level <level>', 'pino log level', 'info')
-    .action(async (opts: { data: string; listen: string; policies: string; logLevel: string }) => {
-      const logger = createLogger('vigil-collector', opts.logLevel);
-      const running = await serveCollector({
-        dataDir: resolve(opts.data),
-        listen: opts.listen,
-        policiesDir: resolve(opts.policies),
-        logger,
-      });
-      logger.info({ url: running.url }, 'collector listening');
-      process.on('SIGHUP', () => running.reloadPolicies());
-      await untilSignal();
-      await running.close();
-    });
+    .action(
+      async (opts: {
+        data: string;
+        listen: string;
+        policies: string;
+        logLevel: string;
+      }) => {
+        const logger = createLogger('vigil-collector', opts.logLevel);
+        const running = await serveCollector({
+          dataDir: resolve(opts.data),
+          listen: opts.listen,
+          policiesDir: resolve(opts.policies),
+          logger,
+        });
+        logger.info({ url: running.url }, 'collector listening');
+        process.on('SIGHUP', () => running.reloadPolicies());
+        await untilSignal();
+        await running.close();
+      },
+    );
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */

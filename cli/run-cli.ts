@@ -27,6 +27,8 @@ function exitCodeOf(error: unknown): number {
     process.stderr.write(`vigil: ${error.code}: ${error.message}\n`);
     return EXIT_FAILURE;
   }
-  process.stderr.write(`vigil: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(
+    `vigil: unexpected error: ${(error as Error).stack ?? String(error)}\n`,
+  );
   return EXIT_FAILURE;
 }

@@ -27,7 +27,8 @@ function findUp(dir: string): string {
 }
 
 const DEMO_FILES: Record<string, string> = {
-  'customers/clients.csv': 'id,name,phone\n1,Li Wei,+86-10-5550-0101\n2,Anna Berg,+46-8-555-0102\n',
+  'customers/clients.csv':
+    'id,name,phone\n1,Li Wei,+86-10-5550-0101\n2,Anna Berg,+46-8-555-0102\n',
   'customers/contracts.csv': 'id,client,value\nC-17,1,120000\nC-18,2,98000\n',
   'source/billing/invoice.ts': 'export const VAT_RATE = 0.13;\n',
 };
@@ -39,8 +40,14 @@ const DEMO_FILES: Record<string, string> = {
 export function registerUpCommand(program: Command): void {
   program
     .command('up')
-    .description('run a local collector and agent on a demo folder and print violations live')
-    .option('--dir <dir>', 'where the demo keeps its collector and agent state', '.vigil')
+    .description(
+      'run a local collector and agent on a demo folder and print violations live',
+    )
+    .option(
+      '--dir <dir>',
+      'where the demo keeps its collector and agent state',
+      '.vigil',
+    )
     .option('--policies <dir>', 'policy directory', join(REPO_ROOT, 'policies'))
     .action(async (opts: { dir: string; policies: string }) => {
       const dir = resolve(opts.dir);
@@ -62,11 +69,21 @@ export function registerUpCommand(program: Command): void {
         const store = openStore(collectorDir);
         const { token } = createEnrollToken(store, DEMO_VENDOR);
         store.close();
-        await enrollAgent({ collector: collector.url, token, caFingerprint: identity.caFingerprint, stateDir });
+        await enrollAgent({
+          collector: collector.url,
+          token,
+          caFingerprint: identity.caFingerprint,
+          stateDir,
+        });
       }
       writeDemoFiles();
       const config = parseAgentConfig(
-        JSON.stringify({ collector: collector.url, state: stateDir, watch: [DEMO_ROOT], log_level: 'warn' }),
+        JSON.stringify({
+          collector: collector.url,
+          state: stateDir,
+          watch: [DEMO_ROOT],
+          log_level: 'warn',
+        }),
       );
       const agent = await runAgent(config, logger);
       printBanner(collector.url, collectorDir, audit);
@@ -74,7 +91,9 @@ export function registerUpCommand(program: Command): void {
       console.log('\nstopping…');
       await agent.stop();
       await collector.close();
-      console.log(`stored in ${collectorDir}; list again with: vigil violations list --data ${collectorDir}`);
+      console.log(
+        `stored in ${collectorDir}; list again with: vigil violations list --data ${collectorDir}`,
+      );
     });
 }
 
@@ -103,16 +122,28 @@ function describe(v: FlaggedViolation): string {
   });
 }
 
-function printBanner(url: string, collectorDir: string, audit: { ok: true } | { ok: false; reason: string }) {
+function printBanner(
+  url: string,
+  collectorDir: string,
+  audit: { ok: true } | { ok: false; reason: string },
+) {
   console.log(`Vigil is up: collector ${url}, store ${collectorDir}`);
-  console.log(`watching ${DEMO_ROOT} (policies: customer records readable by group "analysts" only; no deletes)`);
+  console.log(
+    `watching ${DEMO_ROOT} (policies: customer records readable by group "analysts" only; no deletes)`,
+  );
   if (!audit.ok) {
     console.log(`\nReads cannot be seen: ${audit.reason}`);
-    console.log('Vigil needs the kernel audit subsystem for reads and for who did them.');
+    console.log(
+      'Vigil needs the kernel audit subsystem for reads and for who did them.',
+    );
   } else {
     console.log('\nTry, in another terminal:');
-    console.log(`  cat ${DEMO_ROOT}/customers/clients.csv      # a read by someone not in "analysts"`);
-    console.log(`  rm ${DEMO_ROOT}/customers/contracts.csv     # a forbidden delete`);
+    console.log(
+      `  cat ${DEMO_ROOT}/customers/clients.csv      # a read by someone not in "analysts"`,
+    );
+    console.log(
+      `  rm ${DEMO_ROOT}/customers/contracts.csv     # a forbidden delete`,
+    );
   }
   console.log('Violations appear below as they are flagged. Ctrl-C stops.\n');
 }

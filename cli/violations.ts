@@ -17,11 +17,23 @@ export interface ViolationView {
   compliance: string[];
   agent: string;
   createdAt: string;
-  event: Pick<AccessEvent, 'seq' | 'time' | 'action' | 'outcome' | 'path' | 'target' | 'user' | 'process'>;
+  event: Pick<
+    AccessEvent,
+    | 'seq'
+    | 'time'
+    | 'action'
+    | 'outcome'
+    | 'path'
+    | 'target'
+    | 'user'
+    | 'process'
+  >;
 }
 
 export function registerViolationsCommands(program: Command): void {
-  const violations = program.command('violations').description('review flagged accesses');
+  const violations = program
+    .command('violations')
+    .description('review flagged accesses');
   violations
     .command('list')
     .description('list violations from the local store')
@@ -68,7 +80,11 @@ export function toView(row: StoredViolation): ViolationView {
 
 /** One line per violation: when, severity, who, what, and why. */
 export function formatViolation(v: ViolationView): string {
-  const who = v.event.user ? v.event.user.login === 'unset' ? v.event.user.name : v.event.user.login : 'unknown user';
+  const who = v.event.user
+    ? v.event.user.login === 'unset'
+      ? v.event.user.name
+      : v.event.user.login
+    : 'unknown user';
   const proc = v.event.process ? ` via ${v.event.process.name}` : '';
   return (
     `#${v.id} ${v.event.time} ${v.severity.toUpperCase()} ${v.policy}/${v.rule}: ` +

@@ -56,7 +56,10 @@ export function initDataDir(dir: string, hosts: string[] = []) {
       { cn: `Vigil collector ${usage}` },
       usage,
     );
-    writePair(dir, FILES[usage], { certPem, privateKeyPem: keys.privateKeyPem });
+    writePair(dir, FILES[usage], {
+      certPem,
+      privateKeyPem: keys.privateKeyPem,
+    });
   }
   new CollectorStore(join(dir, FILES.store)).close();
   return loadDataDir(dir);

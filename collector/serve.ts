@@ -24,7 +24,9 @@ export interface RunningCollector {
  * Starts the collector: data dir, store, policies, ingest and the HTTPS API.
  * A policy reload that fails keeps the policies in force.
  */
-export async function serveCollector(options: ServeOptions): Promise<RunningCollector> {
+export async function serveCollector(
+  options: ServeOptions,
+): Promise<RunningCollector> {
   const { host, port } = parseListen(options.listen);
   const identity = loadDataDir(options.dataDir);
   const store = openStore(options.dataDir);
@@ -49,7 +51,10 @@ export async function serveCollector(options: ServeOptions): Promise<RunningColl
         policies = PolicySet.load(options.policiesDir);
         log.info({ policies: policies.policies.length }, 'policies reloaded');
       } catch (error) {
-        log.error({ err: error }, 'policy reload failed; keeping the policies in force');
+        log.error(
+          { err: error },
+          'policy reload failed; keeping the policies in force',
+        );
       }
     },
     async close() {

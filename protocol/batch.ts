@@ -39,7 +39,10 @@ export function buildBatch(
 ): Batch {
   const { first, last } = ends(events);
   checkAgents(events, agentId);
-  const head = verifyChainLinks(events, { seq: first.seq - 1, head: first.prev });
+  const head = verifyChainLinks(events, {
+    seq: first.seq - 1,
+    head: first.prev,
+  });
   const checkpoint = {
     agent: agentId,
     seq: last.seq,
@@ -65,7 +68,10 @@ export function verifyBatch(
   verifyCanonical(checkpoint, batch.signature, agentPublicKeyOrCertPem);
   checkAgents(events, checkpoint.agent);
   const { first, last } = ends(events);
-  const head = verifyChainLinks(events, { seq: first.seq - 1, head: first.prev });
+  const head = verifyChainLinks(events, {
+    seq: first.seq - 1,
+    head: first.prev,
+  });
   if (checkpoint.seq !== last.seq) {
     throw new ProtocolError(
       'VIGIL_BATCH_INVALID',
@@ -111,6 +117,7 @@ function checkShape(batch: unknown): AccessEvent[] {
     isRecord(batch.checkpoint) &&
     typeof batch.signature === 'string' &&
     Array.isArray(batch.events) &&
+    batch.events.length > 0 &&
     batch.events.every((e) => isRecord(e) && isRecord(e.agent));
   if (!shaped) {
     throw new ProtocolError(

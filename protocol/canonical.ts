@@ -4,7 +4,9 @@ import { ProtocolError } from './errors.js';
 // The package is CommonJS whose module.exports is the function itself, while
 // its typings declare an ES default export; under NodeNext the import is the
 // function at run time.
-const jcs = canonicalizeJcs as unknown as (value: unknown) => string | undefined;
+const jcs = canonicalizeJcs as unknown as (
+  value: unknown,
+) => string | undefined;
 
 /** RFC 8785 (JCS) canonical text of a JSON value. */
 export function canonicalize(value: unknown): string {

@@ -13,8 +13,10 @@ export const LEAF_CERT_VALID_DAYS = 365;
 
 /** Names the collector's TLS certificate always carries. */
 const LOCAL_HOSTS = ['localhost', '127.0.0.1', '::1'];
-// One DNS label each, optionally a leading wildcard (RFC 1123, RFC 6125).
-const DNS_NAME = /^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+$/;
+// Labels of letters, digits and inner hyphens, optionally behind a leading
+// wildcard (RFC 1123, RFC 6125); written so no input can make it backtrack.
+const DNS_LABEL = '[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const DNS_NAME = new RegExp(`^(\\*\\.)?${DNS_LABEL}(\\.${DNS_LABEL})*\\.?$`);
 const MAX_DNS_NAME_CHARS = 253;
 
 export interface CertAndKey {
@@ -39,7 +41,12 @@ export function createCa(
     validDays,
     signerKeyPem: privateKeyPem,
     extensions: [
-      { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
+      {
+        name: 'basicConstraints',
+        cA: true,
+        pathLenConstraint: 0,
+        critical: true,
+      },
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     ],
   });
@@ -133,8 +140,7 @@ function leafExtensions(keyUsage: Record<string, boolean>): Extension[] {
 // "[::1]" is how a URL writes an IPv6 host; the SAN wants the address.
 function bareHost(host: string): string {
   const bare = host.trim().replace(/^\[(.*)\]$/, '$1');
-  const validName =
-    bare.length <= MAX_DNS_NAME_CHARS && DNS_NAME.test(bare);
+  const validName = bare.length <= MAX_DNS_NAME_CHARS && DNS_NAME.test(bare);
   if (isIP(bare) === 0 && !validName) {
     throw new ProtocolError(
       'VIGIL_CERT_INVALID',

@@ -54,9 +54,15 @@ export function buildCertificate(spec: CertificateSpec): string {
 // UTF8String so vendor names outside ASCII (and "_") survive.
 function subjectAttributes(subject: Subject): forge.pki.CertificateField[] {
   const utf8 = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
-  const fields = [{ name: 'commonName', value: subject.cn, valueTagClass: utf8 }];
+  const fields = [
+    { name: 'commonName', value: subject.cn, valueTagClass: utf8 },
+  ];
   if (subject.o !== undefined) {
-    fields.push({ name: 'organizationName', value: subject.o, valueTagClass: utf8 });
+    fields.push({
+      name: 'organizationName',
+      value: subject.o,
+      valueTagClass: utf8,
+    });
   }
   return fields;
 }

@@ -50,9 +50,13 @@ function parse(pem: string, what: string): forge.pki.Certificate {
     // forge throws plain Errors on bad PEM or DER, and on non-RSA keys.
     return forge.pki.certificateFromPem(pem);
   } catch (error) {
-    throw new ProtocolError('VIGIL_CERT_INVALID', `${what} could not be parsed`, {
-      cause: error,
-    });
+    throw new ProtocolError(
+      'VIGIL_CERT_INVALID',
+      `${what} could not be parsed`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -86,8 +90,8 @@ function checkValidAt(cert: forge.pki.Certificate, now: Date, what: string) {
 }
 
 function isCa(cert: forge.pki.Certificate): boolean {
-  const constraints = cert.getExtension('basicConstraints') as
-    | { cA?: boolean }
-    | null;
+  const constraints = cert.getExtension('basicConstraints') as {
+    cA?: boolean;
+  } | null;
   return constraints?.cA === true;
 }

@@ -96,13 +96,15 @@ function unwrapKey(wrapped: Buffer, sealingKey: KeyObject): Buffer {
   return aesKey;
 }
 
+// Fields whose decoded length is fixed by the cipher.
+const FIXED_BYTES: Partial<Record<keyof SealedPayload, number>> = {
+  iv: GCM_IV_BYTES,
+  tag: GCM_TAG_BYTES,
+};
+
 function decodeField(sealed: SealedPayload, field: keyof SealedPayload) {
   const bytes = decodeBase64(sealed[field]);
-  const lengths: Partial<Record<keyof SealedPayload, number>> = {
-    iv: GCM_IV_BYTES,
-    tag: GCM_TAG_BYTES,
-  };
-  const expected = lengths[field];
+  const expected = FIXED_BYTES[field];
   if (bytes === null || (expected && bytes.length !== expected)) {
     throw new ProtocolError(
       'VIGIL_ENVELOPE_INVALID',

@@ -115,7 +115,8 @@ function inflate(compressed: Buffer): Buffer {
   try {
     return gunzipSync(compressed, { maxOutputLength: MAX_BATCH_BYTES });
   } catch (error) {
-    const tooLarge = (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
+    const tooLarge =
+      (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
     throw new ProtocolError(
       'VIGIL_BATCH_INVALID',
       tooLarge
@@ -141,20 +142,17 @@ function parseJson(bytes: Buffer): unknown {
 }
 
 function checkHeaderMatches(header: EnvelopeHeader, batch: Batch): void {
-  const first = batch.events[0]?.seq;
-  const last = batch.events[batch.events.length - 1]?.seq;
-  const mismatch =
-    header.agent !== batch.checkpoint.agent
-      ? 'agent'
-      : header.first !== first
-        ? 'first'
-        : header.last !== last
-          ? 'last'
-          : null;
-  if (mismatch) {
+  const inside = {
+    agent: batch.checkpoint.agent,
+    first: batch.events[0]?.seq,
+    last: batch.events.at(-1)?.seq,
+  };
+  const fields = ['agent', 'first', 'last'] as const;
+  const field = fields.find((name) => header[name] !== inside[name]);
+  if (field) {
     throw new ProtocolError(
       'VIGIL_BATCH_INVALID',
-      `envelope /${mismatch}: does not match the batch inside`,
+      `envelope /${field}: does not match the batch inside`,
     );
   }
 }

@@ -65,7 +65,10 @@ function failure(
   document: string,
   errors: ValidateFunction['errors'],
 ): ProtocolError {
-  return new ProtocolError(code, `${document} ${describe(mostSpecific(errors))}`);
+  return new ProtocolError(
+    code,
+    `${document} ${describe(mostSpecific(errors))}`,
+  );
 }
 
 // oneOf and if/then report the enclosing object as well as the field that

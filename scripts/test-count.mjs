@@ -21,4 +21,6 @@ const failed = Math.max(
 );
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 const executed = passed + failed;
-console.log(`${passed} passed, ${executed === 0 ? 1 : failed} failed, ${skipped} skipped`);
+console.log(
+  `${passed} passed, ${executed === 0 ? 1 : failed} failed, ${skipped} skipped`,
+);

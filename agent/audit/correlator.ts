@@ -13,13 +13,17 @@ export interface AuditGroup {
 }
 
 export interface CorrelatorOptions {
-  /** A group is complete once it is this old, in log time or wall time. */
+  /** A group with no new record for this long (wall time) is complete. */
   flushMs: number;
-  /** Oldest groups are emitted early when more than this many are open. */
+  /** Oldest groups are handed on early when more than this many are open. */
   maxPending?: number;
 }
 
-/** Open groups beyond this are certainly abandoned fragments. */
+/**
+ * Bounds memory while a backlog is read faster than wall time passes; the
+ * kernel writes an event's records together, so 4096 events of reordering
+ * is far beyond anything real.
+ */
 export const MAX_PENDING_GROUPS = 4096;
 
 interface Pending extends AuditGroup {
@@ -27,9 +31,9 @@ interface Pending extends AuditGroup {
 }
 
 /**
- * Groups records by event (node, time and serial) and hands each group on
- * when its EOE arrives or, since many kernels write no EOE for file events,
- * once it has gone `flushMs` without a record while others arrive.
+ * Groups records by event (node, time and serial), whatever order they come
+ * in, and hands each group on when its EOE arrives or, since many kernels
+ * write no EOE for file events, once it got no record for `flushMs`.
  */
 export class Correlator {
   private readonly pending = new Map<string, Pending>();
@@ -52,7 +56,6 @@ export class Correlator {
     }
     let group = this.pending.get(record.eventKey);
     if (group === undefined) {
-      this.flushOlderThan(record.timeMs - this.flushMs);
       group = newGroup(record, offset, nowMs);
       this.pending.set(record.eventKey, group);
       if (this.pending.size > this.maxPending) this.emitOldest();
@@ -87,14 +90,6 @@ export class Correlator {
 
   get pendingCount(): number {
     return this.pending.size;
-  }
-
-  // Groups open in log-time order, so the scan stops at the first young one.
-  private flushOlderThan(limitMs: number): void {
-    for (const [key, group] of this.pending) {
-      if (group.timeMs > limitMs) return;
-      this.emit(key);
-    }
   }
 
   private emitOldest(): void {

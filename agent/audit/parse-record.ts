@@ -57,7 +57,10 @@ export function parseRecord(line: string): AuditRecord | undefined {
   };
 }
 
-function parseFields(text: string, from: number): Record<string, string | null> {
+function parseFields(
+  text: string,
+  from: number,
+): Record<string, string | null> {
   const fields: Record<string, string | null> = Object.create(null);
   let at = skipSpaces(text, from);
   while (at < text.length) {

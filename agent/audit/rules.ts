@@ -1,31 +1,13 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, normalize } from 'node:path';
 import { auditctl } from './auditctl.js';
+import { raiseBacklog } from './audit-status.js';
 import { AuditError } from './errors.js';
-
-/**
- * Kernel backlog the sensor asks for. Distributions boot with 64, which a
- * burst of file activity overflows. The sensor raises a lower limit to this
- * and never lowers one an administrator set. backlog_wait_time is left as
- * configured: 0 would drop records at once instead of briefly slowing the
- * writer, and the kernel's `lost` counter reports drops either way.
- */
-export const AUDIT_BACKLOG_LIMIT = 8192;
 
 /** Rule keys: what auditctl lists back verbatim and ausearch -k accepts. */
 const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // auditctl splits -F at the first comparison operator, even inside a path.
 const OPERATOR_IN_PATH = /[!<>&]=/;
-
-/** The kernel's audit status, as `auditctl -s` prints it. */
-export interface AuditStatus {
-  enabled: number;
-  pid: number;
-  lost: number;
-  backlog: number;
-  backlogLimit: number;
-  backlogWaitTime: number;
-}
 
 /**
  * Installs one watch rule per path under `key`, replacing the key's old
@@ -43,53 +25,81 @@ export async function installRules(
   await raiseBacklog();
   for (const field of fields) {
     await auditctl([
-      '-a', 'always,exit',
-      '-F', field,
-      '-F', 'perm=rwxa',
-      '-F', `pid!=${process.pid}`,
-      '-k', key,
-    ]); // prettier-ignore
+      '-a',
+      'always,exit',
+      '-F',
+      field,
+      '-F',
+      'perm=rwxa',
+      '-F',
+      `pid!=${process.pid}`,
+      '-k',
+      key,
+    ]);
   }
 }
 
-/** Removes the rules under `key`, and only those. */
+/**
+ * Removes the rules under `key`, and only those. `auditctl -D -k` matches
+ * keys by prefix (removing "vigil" would take "vigil-2" along), so when
+ * such neighbours exist each rule is deleted by its exact spec instead.
+ */
 export async function removeRules(key: string): Promise<void> {
   checkKey(key);
-  await auditctl(['-D', '-k', key]);
+  const keyed = (await loadedRules()).filter(
+    (rule) => ruleKey(rule)?.startsWith(key) === true,
+  );
+  const mine = keyed.filter((rule) => ruleKey(rule) === key);
+  if (mine.length === 0) return;
+  if (mine.length === keyed.length) {
+    await auditctl(['-D', '-k', key]);
+    return;
+  }
+  for (const rule of mine) await auditctl(deleteArgs(rule));
 }
 
 /** The loaded rules under `key`, one auditctl line each. */
 export async function listRules(key: string): Promise<string[]> {
   checkKey(key);
+  return (await loadedRules()).filter((rule) => ruleKey(rule) === key);
+}
+
+async function loadedRules(): Promise<string[]> {
   const text = await auditctl(['-l']);
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => ruleKey(line) === key);
+  return text.split('\n').map((line) => line.trim());
 }
 
-/** Reads `auditctl -s`: enabled flag, auditd pid, lost count, backlog. */
-export async function auditStatus(): Promise<AuditStatus> {
-  const text = await auditctl(['-s']);
-  const value = (name: string): number => {
-    const match = new RegExp(`^${name} (\\d+)`, 'm').exec(text);
-    return match ? Number(match[1]) : 0;
-  };
-  return {
-    enabled: value('enabled'),
-    pid: value('pid'),
-    lost: value('lost'),
-    backlog: value('backlog'),
-    backlogLimit: value('backlog_limit'),
-    backlogWaitTime: value('backlog_wait_time'),
-  };
-}
+const WATCH_RULE =
+  /^-a always,exit -S all -F (dir|path)=(.+) -F perm=(\w+) -F pid!=(\d+) -F key=(\S+)$/;
+const PLAIN_WATCH = /^-w (.+) -p (\w+) -k (\S+)$/;
 
-async function raiseBacklog(): Promise<void> {
-  const status = await auditStatus();
-  if (status.backlogLimit < AUDIT_BACKLOG_LIMIT) {
-    await auditctl(['-b', String(AUDIT_BACKLOG_LIMIT)]);
+// The listed rule turned back into auditctl arguments; paths may hold spaces.
+function deleteArgs(rule: string): string[] {
+  const watch = WATCH_RULE.exec(rule);
+  if (watch) {
+    const [, type, path, perm, pid, key] = watch;
+    return [
+      '-d',
+      'always,exit',
+      '-F',
+      `${type}=${path}`,
+      '-F',
+      `perm=${perm}`,
+      '-F',
+      `pid!=${pid}`,
+      '-k',
+      key ?? '',
+    ];
   }
+  const plain = PLAIN_WATCH.exec(rule);
+  if (plain) {
+    const [, path, perm, key] = plain;
+    return ['-W', path ?? '', '-p', perm ?? '', '-k', key ?? ''];
+  }
+  throw new AuditError(
+    'VIGIL_AUDIT_RULE_FAILED',
+    `cannot remove a rule of another shape under the key: ${rule.slice(0, 200)}`,
+  );
 }
 
 function ruleKey(line: string): string | undefined {
@@ -97,17 +107,23 @@ function ruleKey(line: string): string | undefined {
 }
 
 function ruleField(path: string): string {
-  if (!isAbsolute(path) || /[\0-\x1f]/.test(path)) {
+  if (!isAbsolute(path) || /\p{Cc}/u.test(path)) {
     throw pathError(path, 'must be an absolute path without control bytes');
   }
   if (OPERATOR_IN_PATH.test(path)) {
-    throw pathError(path, 'holds "!=", "<=", ">=" or "&=", which auditctl misreads');
+    throw pathError(
+      path,
+      'holds "!=", "<=", ">=" or "&=", which auditctl misreads',
+    );
   }
   let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
   } catch {
-    throw pathError(path, 'does not exist; the kernel only watches what is there');
+    throw pathError(
+      path,
+      'does not exist; the kernel only watches what is there',
+    );
   }
   const clean = normalize(path).replace(/(.)\/+$/, '$1');
   return `${isDir ? 'dir' : 'path'}=${clean}`;

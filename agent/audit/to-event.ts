@@ -55,7 +55,10 @@ export function groupToEvent(
   const f = syscall.fields;
   const info = syscallInfo(f.arch ?? '', requireId(f, 'syscall'));
   if (info === undefined) {
-    return { status: 'skipped', reason: `syscall ${f.syscall} not a file access` };
+    return {
+      status: 'skipped',
+      reason: `syscall ${f.syscall} not a file access`,
+    };
   }
   const outcome = outcomeOf(f);
   const items = pathItems(group.records);

@@ -1,5 +1,9 @@
 import { hashEvent } from '../../protocol/chain.js';
-import type { AccessEvent, AgentRef, CapturedEvent } from '../../protocol/event.js';
+import type {
+  AccessEvent,
+  AgentRef,
+  CapturedEvent,
+} from '../../protocol/event.js';
 import { buildBatch } from '../../protocol/batch.js';
 import { sealBatch } from '../../protocol/seal.js';
 import type { Spool } from '../spool/spool.js';
@@ -53,7 +57,11 @@ export class Batcher {
     const captured = this.pending;
     this.pending = [];
     const events = this.chain(captured);
-    const batch = buildBatch(events, this.options.agent.id, this.options.privateKeyPem);
+    const batch = buildBatch(
+      events,
+      this.options.agent.id,
+      this.options.privateKeyPem,
+    );
     const envelope = sealBatch(batch, this.options.sealingCertPem);
     this.options.spool.append(envelope, batch.checkpoint.head);
     this.options.onSealed?.();
@@ -63,7 +71,12 @@ export class Batcher {
     let { seq, head } = this.options.spool.chainState();
     return captured.map((event) => {
       seq += 1;
-      const chained: AccessEvent = { seq, prev: head, agent: this.options.agent, ...event };
+      const chained: AccessEvent = {
+        seq,
+        prev: head,
+        agent: this.options.agent,
+        ...event,
+      };
       head = hashEvent(chained);
       return chained;
     });

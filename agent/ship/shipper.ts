@@ -54,7 +54,12 @@ export class Shipper {
   /** Sends what it can within `drainMs`, then stops. */
   async stop(drainMs = 0): Promise<void> {
     const deadline = Date.now() + drainMs;
-    while (drainMs > 0 && Date.now() < deadline && this.options.spool.oldest() && this.failures === 0) {
+    while (
+      drainMs > 0 &&
+      Date.now() < deadline &&
+      this.options.spool.oldest() &&
+      this.failures === 0
+    ) {
       await sleep(50);
     }
     this.running = false;
@@ -96,11 +101,18 @@ export class Shipper {
     });
     const text = await res.body.text();
     if (res.statusCode !== 200) {
-      throw new AgentError('VIGIL_BATCH_REFUSED', `HTTP ${res.statusCode} ${errorText(text)}`);
+      throw new AgentError(
+        'VIGIL_BATCH_REFUSED',
+        `HTTP ${res.statusCode} ${errorText(text)}`,
+      );
     }
     const signed = JSON.parse(text) as SignedReceipt;
     const receipt = verifyReceipt(signed, this.options.signingCertPem);
-    if (receipt.agent !== this.options.agentId || receipt.seq !== item.last || receipt.head !== item.head) {
+    if (
+      receipt.agent !== this.options.agentId ||
+      receipt.seq !== item.last ||
+      receipt.head !== item.head
+    ) {
       throw new AgentError(
         'VIGIL_RECEIPT_INVALID',
         `receipt names ${receipt.agent} seq ${receipt.seq}, not this batch (seq ${item.last})`,
@@ -112,13 +124,12 @@ export class Shipper {
 
   private idle(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.wakeUp = undefined;
+        this.wakeUp = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wakeUp = done;
     });
   }
@@ -126,7 +137,10 @@ export class Shipper {
 
 /** Exponential backoff with full jitter, so many agents do not retry in step. */
 function backoff(failures: number): number {
-  const ceiling = Math.min(SHIP_BACKOFF_MAX_MS, SHIP_BACKOFF_MIN_MS * 2 ** (failures - 1));
+  const ceiling = Math.min(
+    SHIP_BACKOFF_MAX_MS,
+    SHIP_BACKOFF_MIN_MS * 2 ** (failures - 1),
+  );
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 

@@ -69,11 +69,20 @@ export class Spool {
   /** Stores a sealed batch and moves the chain head, atomically. */
   append(envelope: Envelope, head: string, now = new Date()): void {
     const body = JSON.stringify(envelope);
-    this.db.transaction(() => {
-      this.sql.insert.run(envelope.first, envelope.last, head, body, body.length, now.toISOString());
-      this.sql.setChain.run(envelope.last, head);
-      this.bump('captured', envelope.last - envelope.first + 1);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.sql.insert.run(
+          envelope.first,
+          envelope.last,
+          head,
+          body,
+          body.length,
+          now.toISOString(),
+        );
+        this.sql.setChain.run(envelope.last, head);
+        this.bump('captured', envelope.last - envelope.first + 1);
+      })
+      .immediate();
   }
 
   oldest(): SpooledEnvelope | undefined {
@@ -91,12 +100,14 @@ export class Spool {
 
   /** Deletes an envelope once its receipt was verified, and keeps the receipt. */
   acknowledge(item: SpooledEnvelope, receipt: unknown): void {
-    this.db.transaction(() => {
-      if (this.sql.remove.run(item.first).changes === 1) {
-        this.bump('sent', item.last - item.first + 1);
-      }
-      this.sql.setKv.run('last_receipt', JSON.stringify(receipt));
-    }).immediate();
+    this.db
+      .transaction(() => {
+        if (this.sql.remove.run(item.first).changes === 1) {
+          this.bump('sent', item.last - item.first + 1);
+        }
+        this.sql.setKv.run('last_receipt', JSON.stringify(receipt));
+      })
+      .immediate();
   }
 
   depth(): SpoolDepth {
@@ -109,7 +120,8 @@ export class Spool {
   }
 
   lastReceipt(): unknown {
-    const row = this.sql.getKv.get('last_receipt') as { value: string } | undefined;
+    const row = this.sql.getKv.get('last_receipt') as
+      { value: string } | undefined;
     return row ? (JSON.parse(row.value) as unknown) : null;
   }
 
@@ -121,7 +133,9 @@ export class Spool {
 function prepare(db: Database.Database) {
   return {
     chain: db.prepare('SELECT last_seq, head FROM chain WHERE id = 1'),
-    setChain: db.prepare('UPDATE chain SET last_seq = ?, head = ? WHERE id = 1'),
+    setChain: db.prepare(
+      'UPDATE chain SET last_seq = ?, head = ? WHERE id = 1',
+    ),
     insert: db.prepare(
       `INSERT INTO envelopes (first_seq, last_seq, head, body, bytes, created_at)
        VALUES (?, ?, ?, ?, ?, ?)`,
@@ -135,8 +149,8 @@ function prepare(db: Database.Database) {
     ),
     counters: db.prepare('SELECT name, value FROM counters'),
     bump: db.prepare(
-      `INSERT INTO counters (name, value) VALUES (?1, ?2)
-       ON CONFLICT (name) DO UPDATE SET value = value + ?2`,
+      `INSERT INTO counters (name, value) VALUES (?, ?)
+       ON CONFLICT (name) DO UPDATE SET value = value + excluded.value`,
     ),
     setKv: db.prepare(
       `INSERT INTO kv (name, value) VALUES (?, ?)

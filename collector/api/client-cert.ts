@@ -6,7 +6,10 @@ import type { AgentRow, CollectorStore } from '../store/store.js';
  * The enrolled agent behind a request's client certificate. Runs before the
  * body is read, so an unknown or revoked agent costs the collector nothing.
  */
-export function agentOfSocket(socket: TLSSocket, store: CollectorStore): AgentRow {
+export function agentOfSocket(
+  socket: TLSSocket,
+  store: CollectorStore,
+): AgentRow {
   const peer = socket.getPeerCertificate?.();
   if (!socket.authorized || !peer || !peer.subject) {
     throw new CollectorError(
@@ -17,7 +20,10 @@ export function agentOfSocket(socket: TLSSocket, store: CollectorStore): AgentRo
   }
   const id = String(peer.subject.CN ?? '');
   const agent = store.getAgent(id);
-  if (!agent || normalizeSerial(agent.cert_serial) !== normalizeSerial(peer.serialNumber)) {
+  if (
+    !agent ||
+    normalizeSerial(agent.cert_serial) !== normalizeSerial(peer.serialNumber)
+  ) {
     throw new CollectorError(
       'VIGIL_AGENT_UNKNOWN',
       `client certificate: agent "${id.slice(0, 64)}" with serial ` +

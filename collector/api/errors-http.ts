@@ -31,12 +31,17 @@ export interface ErrorBody {
 }
 
 /** Maps any thrown error to a stable code, status and safe message. */
-export function toErrorBody(error: unknown): { status: number; body: ErrorBody } {
+export function toErrorBody(error: unknown): {
+  status: number;
+  body: ErrorBody;
+} {
   if (error instanceof VigilError) {
     return reply(error.code, error.message);
   }
   const fastifyError = error as Partial<FastifyError>;
-  const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  const mapped = fastifyError.code
+    ? FASTIFY_CODES[fastifyError.code]
+    : undefined;
   if (mapped) {
     return reply(mapped, describeFastify(mapped));
   }

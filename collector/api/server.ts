@@ -54,10 +54,15 @@ export function buildServer(options: ServerOptions) {
       rejectUnauthorized: false,
     },
   });
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setErrorHandler((error, request, reply) =>
+    sendError(request, reply, error),
+  );
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
-      error: { code: 'VIGIL_NOT_FOUND', message: `no route ${request.method} ${request.routeOptions.url ?? 'here'}` },
+      error: {
+        code: 'VIGIL_NOT_FOUND',
+        message: `no route ${request.method} ${request.routeOptions.url ?? 'here'}`,
+      },
     }),
   );
 

@@ -81,7 +81,10 @@ export class Ingest {
     const last = batch.checkpoint.seq;
     const existing = store.getBatch(agentId, last);
     if (existing) {
-      if (existing.head !== batch.checkpoint.head || existing.first_seq !== first) {
+      if (
+        existing.head !== batch.checkpoint.head ||
+        existing.first_seq !== first
+      ) {
         throw chainConflict(agentId, first, last);
       }
       return {
@@ -100,7 +103,8 @@ export class Ingest {
           `${agentId} up to seq ${current.last_seq}`,
       );
     }
-    if (events[0]!.prev !== current.head) throw chainConflict(agentId, first, last);
+    if (events[0]!.prev !== current.head)
+      throw chainConflict(agentId, first, last);
     const violations = this.storeEvents(agentId, events, flagged);
     return this.commitBatch(agentId, batch, first, violations);
   }
@@ -164,7 +168,12 @@ export class Ingest {
       received_at: receivedAt,
     });
     store.advanceAgent(agentId, seq, head, receivedAt);
-    return { receipt, duplicate: false, events: batch.events.length, violations };
+    return {
+      receipt,
+      duplicate: false,
+      events: batch.events.length,
+      violations,
+    };
   }
 
   private now(): Date {
@@ -172,8 +181,18 @@ export class Ingest {
   }
 }
 
-function pick(d: { policy: string; rule: string; severity: string; reason: string }) {
-  return { policy: d.policy, rule: d.rule, severity: d.severity, reason: d.reason };
+function pick(d: {
+  policy: string;
+  rule: string;
+  severity: string;
+  reason: string;
+}) {
+  return {
+    policy: d.policy,
+    rule: d.rule,
+    severity: d.severity,
+    reason: d.reason,
+  };
 }
 
 function chainConflict(agent: string, first: number, last: number) {

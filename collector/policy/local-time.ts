@@ -11,9 +11,15 @@ export interface LocalTime {
 }
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const INTL_WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const LABEL_WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+const MS_PER_HOUR = 60 * 60 * 1000;
+/** Cached UTC hours per timezone before the cache starts over. */
+const OFFSET_CACHE_MAX_HOURS = 4096;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Per timezone: UTC hour → its offset in ms, or null if it changes within. */
+const hourOffsets = new Map<string, Map<number, number | null>>();
 
 /**
  * The IANA name Intl knows `timezone` by (e.g. "utc" → "UTC"), or
@@ -28,23 +34,54 @@ export function canonicalTimezone(timezone: string): string | undefined {
 }
 
 /**
- * Reads `ms` on the wall clock of `timezone`. Intl applies the zone's rules
- * for that very instant, so DST changes need no care here.
+ * Reads `ms` on the wall clock of `timezone`. The offset comes from Intl
+ * for that very instant, so DST is handled by the zone's own rules.
  */
 export function localTime(ms: number, timezone: string): LocalTime {
-  const parts: Record<string, string> = {};
-  for (const part of formatterFor(timezone).formatToParts(ms)) {
-    parts[part.type] = part.value;
-  }
-  const weekdayName = parts.weekday ?? '';
-  const date = `${parts.year}-${parts.month}-${parts.day}`;
-  const hhmm = `${parts.hour}:${parts.minute}`;
+  const wall = new Date(ms + offsetAt(ms, timezone));
+  const weekday = (wall.getUTCDay() + 6) % 7;
+  const hh = wall.getUTCHours();
+  const mm = wall.getUTCMinutes();
+  const date = wall.toISOString().slice(0, 10);
   return {
-    weekday: INTL_WEEKDAYS.indexOf(weekdayName),
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+    weekday,
+    minutes: hh * 60 + mm,
     date,
-    label: `${weekdayName} ${date} ${hhmm}`,
+    label: `${LABEL_WEEKDAYS[weekday]} ${date} ${pad2(hh)}:${pad2(mm)}`,
   };
+}
+
+/**
+ * Asking Intl costs microseconds, so offsets are cached per UTC hour; an
+ * hour whose start and end offsets differ (a DST change) is not cached
+ * and asks Intl for every instant in it.
+ */
+function offsetAt(ms: number, timezone: string): number {
+  let hours = hourOffsets.get(timezone);
+  if (hours === undefined || hours.size >= OFFSET_CACHE_MAX_HOURS) {
+    hours = new Map();
+    hourOffsets.set(timezone, hours);
+  }
+  const hour = Math.floor(ms / MS_PER_HOUR);
+  let offset = hours.get(hour);
+  if (offset === undefined) {
+    const start = intlOffset(hour * MS_PER_HOUR, timezone);
+    const end = intlOffset((hour + 1) * MS_PER_HOUR - 1, timezone);
+    offset = start === end ? start : null;
+    hours.set(hour, offset);
+  }
+  return offset ?? intlOffset(ms, timezone);
+}
+
+function intlOffset(ms: number, timezone: string): number {
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(timezone).formatToParts(ms)) {
+    parts[part.type] = Number(part.value);
+  }
+  const { year = 0, month = 1, day = 1, hour = 0, minute = 0 } = parts;
+  const second = parts.second ?? 0;
+  const wallMs = Date.UTC(year, month - 1, day, hour, minute, second);
+  return wallMs - Math.floor(ms / 1000) * 1000;
 }
 
 function formatterFor(timezone: string): Intl.DateTimeFormat {
@@ -53,38 +90,61 @@ function formatterFor(timezone: string): Intl.DateTimeFormat {
     formatter = new Intl.DateTimeFormat('en-US', {
       timeZone: timezone,
       hourCycle: 'h23',
-      weekday: 'short',
       year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(timezone, formatter);
   }
   return formatter;
 }
 
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?\d*(Z|[+-]\d{2}:\d{2})$/i;
+
 /**
  * Milliseconds of an RFC 3339 time, NaN when it is not one. Digits past
  * the millisecond are cut: schedules and validity work in minutes.
  */
 export function parseInstant(text: string): number {
-  const RFC3339 =
-    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?\d*(Z|[+-]\d{2}:\d{2})$/i;
   const m = RFC3339.exec(text);
-  if (m === null || !isCalendarDate(`${m[1]}-${m[2]}-${m[3]}`)) return NaN;
-  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) {
-    return NaN;
-  }
-  const trimmed = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ''}${m[8]}`;
-  return Date.parse(trimmed.toUpperCase());
+  if (m === null) return NaN;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  if (!isDay(year ?? 0, month ?? 0, day ?? 0)) return NaN;
+  if (hour === undefined || hour > 23 || minute === undefined) return NaN;
+  if (minute > 59 || second === undefined || second > 60) return NaN;
+  const fraction =
+    m[7] === undefined ? 0 : Number(m[7].slice(1).padEnd(3, '0'));
+  // A leap second (:60) reads as the last second of its minute.
+  const utc = Date.UTC(year ?? 0, (month ?? 1) - 1, day, hour, minute);
+  const ms = utc + Math.min(second, 59) * 1000 + fraction;
+  return ms - zoneOffsetMs(m[8] ?? 'Z');
+}
+
+function zoneOffsetMs(zone: string): number {
+  if (zone === 'Z' || zone === 'z') return 0;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const hours = Number(zone.slice(1, 3));
+  const minutes = Number(zone.slice(4, 6));
+  return sign * (hours * 60 + minutes) * 60 * 1000;
 }
 
 /** True for a real YYYY-MM-DD date (no 2027-02-30). */
 export function isCalendarDate(text: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (m === null) return false;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return date.toISOString().slice(0, 10) === text;
+  return m !== null && isDay(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+function isDay(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return day <= (lengths[month - 1] ?? 0);
 }

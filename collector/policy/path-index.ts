@@ -33,13 +33,14 @@ export class PathIndex {
     node.entries.push({ owner, matches });
   }
 
-  /** Adds to `into` every owner with a glob that matches `path`. */
-  collect(path: string, into: Set<number>): void {
+  /** Pushes onto `into` each owner with a glob that matches `path`, once. */
+  collect(path: string, into: number[]): void {
     let node: TrieNode | undefined = this.root;
     let start = path.startsWith('/') ? 1 : 0;
     while (node !== undefined) {
       for (const entry of node.entries) {
-        if (!into.has(entry.owner) && entry.matches(path)) into.add(entry.owner);
+        const known = into.includes(entry.owner);
+        if (!known && entry.matches(path)) into.push(entry.owner);
       }
       if (start > path.length) break;
       let end = path.indexOf('/', start);

@@ -76,8 +76,7 @@ function describe(
     case 'not':
       return { field: path, problem: '"default-deny" is a reserved rule name' };
     case 'pattern': {
-      const hint =
-        typeof last === 'string' ? PATTERN_HINTS[last] : undefined;
+      const hint = typeof last === 'string' ? PATTERN_HINTS[last] : undefined;
       const value = quoteValue(valueAt(root, path));
       return { field: path, problem: `${hint ?? NAME_HINT}; got ${value}` };
     }
@@ -91,6 +90,11 @@ function describe(
         field: path,
         problem: `must be ${TYPE_NAMES[String(params.type)] ?? params.type}; got ${quoteValue(valueAt(root, path))}`,
       };
+    case 'minItems':
+    case 'minProperties':
+      return params.limit === 1
+        ? { field: path, problem: 'must not be empty' }
+        : { field: path, problem: error.message ?? 'has too few entries' };
     case 'uniqueItems':
       return { field: path, problem: 'lists the same value twice' };
     default:

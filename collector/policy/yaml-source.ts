@@ -88,7 +88,9 @@ function locate(
   for (const step of path) {
     if (!isCollection(node)) return undefined;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === step);
+      const pair = node.items.find(
+        (p) => isScalar(p.key) && p.key.value === step,
+      );
       if (pair === undefined) return undefined;
       keyNode = isScalar(pair.key) ? pair.key : undefined;
       node = pair.value;

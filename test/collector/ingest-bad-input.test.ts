@@ -4,9 +4,22 @@ import { buildBatch } from '../../protocol/batch.js';
 import { GENESIS_HASH, hashEvent } from '../../protocol/chain.js';
 import type { AccessEvent } from '../../protocol/event.js';
 import { generateRsaKeyPair } from '../../protocol/keys.js';
-import { createCa, createCsr, issueAgentCertificate } from '../../protocol/pki.js';
+import {
+  createCa,
+  createCsr,
+  issueAgentCertificate,
+} from '../../protocol/pki.js';
 import { sealBatch, type Envelope } from '../../protocol/seal.js';
-import { snapshotStore, startCollectorFixture, type CollectorFixture } from '../helpers/collector-fixture.js';
+import {
+  snapshotStore,
+  startCollectorFixture,
+  type CollectorFixture,
+} from '../helpers/collector-fixture.js';
+
+interface ErrorOrReceipt {
+  error: { code: string; message: string };
+  receipt: Record<string, unknown>;
+}
 
 const POLICY = `id: records
 severity: high
@@ -24,7 +37,11 @@ describe('collector ingest', () => {
   beforeAll(async () => {
     fx = await startCollectorFixture(POLICY);
     mtls = new Agent({
-      connect: { ca: fx.agent.caPem, cert: fx.agent.certPem, key: fx.agent.privateKeyPem },
+      connect: {
+        ca: fx.agent.caPem,
+        cert: fx.agent.certPem,
+        key: fx.agent.privateKeyPem,
+      },
     });
   }, 60_000);
 
@@ -33,20 +50,42 @@ describe('collector ingest', () => {
     await fx?.close();
   });
 
-  function events(from: number, count: number, prev = GENESIS_HASH): AccessEvent[] {
+  function events(
+    from: number,
+    count: number,
+    prev = GENESIS_HASH,
+  ): AccessEvent[] {
     const out: AccessEvent[] = [];
     for (let seq = from; seq < from + count; seq++) {
       const event: AccessEvent = {
         seq,
         prev,
         time: `2026-12-04T10:00:0${seq % 10}.123Z`,
-        agent: { id: fx.agent.identity.agentId, vendor: 'acme', host: 'build-7' },
+        agent: {
+          id: fx.agent.identity.agentId,
+          vendor: 'acme',
+          host: 'build-7',
+        },
         source: 'audit',
         action: 'read',
         outcome: 'success',
         path: '/srv/records/a.csv',
-        user: { login: 'bob', name: 'bob', uid: 1001, auid: 1001, effective: 'bob', euid: 1001, groups: ['bob'] },
-        process: { pid: 42, ppid: 1, exe: '/usr/bin/cat', name: 'cat', cmdline: 'cat a.csv' },
+        user: {
+          login: 'bob',
+          name: 'bob',
+          uid: 1001,
+          auid: 1001,
+          effective: 'bob',
+          euid: 1001,
+          groups: ['bob'],
+        },
+        process: {
+          pid: 42,
+          ppid: 1,
+          exe: '/usr/bin/cat',
+          name: 'cat',
+          cmdline: 'cat a.csv',
+        },
       };
       prev = hashEvent(event);
       out.push(event);
@@ -54,25 +93,41 @@ describe('collector ingest', () => {
     return out;
   }
 
-  function envelopeOf(list: AccessEvent[], key = fx.agent.privateKeyPem): Envelope {
-    return sealBatch(buildBatch(list, fx.agent.identity.agentId, key), fx.agent.sealingCertPem);
+  function envelopeOf(
+    list: AccessEvent[],
+    key = fx.agent.privateKeyPem,
+  ): Envelope {
+    return sealBatch(
+      buildBatch(list, fx.agent.identity.agentId, key),
+      fx.agent.sealingCertPem,
+    );
   }
 
-  async function post(body: string, dispatcher: Agent = mtls, type = 'application/json') {
+  async function post(
+    body: string,
+    dispatcher: Agent = mtls,
+    type = 'application/json',
+  ) {
     const res = await request(`${fx.collector.url}/v1/batches`, {
       method: 'POST',
       dispatcher,
       headers: { 'content-type': type },
       body,
     });
-    return { status: res.statusCode, body: (await res.body.json()) as Record<string, any> };
+    return {
+      status: res.statusCode,
+      body: (await res.body.json()) as ErrorOrReceipt,
+    };
   }
 
   describe('when a valid batch arrives', () => {
     it('stores it, flags what the policy forbids, and answers a signed receipt', async () => {
       const res = await post(JSON.stringify(envelopeOf(events(1, 3))));
       expect(res.status).toBe(200);
-      expect(res.body.receipt).toMatchObject({ agent: fx.agent.identity.agentId, seq: 3 });
+      expect(res.body.receipt).toMatchObject({
+        agent: fx.agent.identity.agentId,
+        seq: 3,
+      });
       const snap = snapshotStore(fx.identity.dir);
       expect(snap.events).toHaveLength(3);
       expect(snap.violations).toHaveLength(3);
@@ -114,7 +169,9 @@ describe('collector ingest', () => {
         createCsr(keys.privateKeyPem, keys.publicKeyPem, 'x'),
         { id: fx.agent.identity.agentId, vendor: 'acme' },
       );
-      const impostor = new Agent({ connect: { ca: fx.agent.caPem, cert, key: keys.privateKeyPem } });
+      const impostor = new Agent({
+        connect: { ca: fx.agent.caPem, cert, key: keys.privateKeyPem },
+      });
       const res = await post(JSON.stringify(envelopeOf(next)), impostor);
       await impostor.close();
       expect(res.status).toBe(401);
@@ -123,7 +180,9 @@ describe('collector ingest', () => {
 
     it('refuses a batch signed by a key that was never enrolled', async () => {
       const stranger = generateRsaKeyPair(2048);
-      const res = await post(JSON.stringify(envelopeOf(next, stranger.privateKeyPem)));
+      const res = await post(
+        JSON.stringify(envelopeOf(next, stranger.privateKeyPem)),
+      );
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VIGIL_SIGNATURE_INVALID');
     });
@@ -131,8 +190,13 @@ describe('collector ingest', () => {
     it('refuses a ciphertext with one flipped byte', async () => {
       const envelope = envelopeOf(next);
       const data = Buffer.from(envelope.data, 'base64');
-      data.writeUInt8(data.readUInt8(data.length >> 1) ^ 0x01, data.length >> 1);
-      const res = await post(JSON.stringify({ ...envelope, data: data.toString('base64') }));
+      data.writeUInt8(
+        data.readUInt8(data.length >> 1) ^ 0x01,
+        data.length >> 1,
+      );
+      const res = await post(
+        JSON.stringify({ ...envelope, data: data.toString('base64') }),
+      );
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VIGIL_ENVELOPE_DECRYPT_FAILED');
     });

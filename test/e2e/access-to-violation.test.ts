@@ -1,153 +1,251 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashEvent, sha256Hex, verifyChainLinks } from '../../protocol/chain.js';
+import {
+  hashEvent,
+  sha256Hex,
+  verifyChainLinks,
+} from '../../protocol/chain.js';
 import type { AccessEvent } from '../../protocol/event.js';
 import type { ViolationView } from '../../cli/violations.js';
 import { auditReady } from '../helpers/audit.js';
 import { ensureGroup, ensureUser, runAs } from '../helpers/linux-users.js';
-import { freePort, requireBuild, stopDaemon, vigil, vigilDaemon, waitFor } from '../helpers/vigil-cli.js';
+import {
+  freePort,
+  requireBuild,
+  stopDaemon,
+  vigil,
+  vigilDaemon,
+  waitFor,
+} from '../helpers/vigil-cli.js';
 
 const ANALYST = 'vigil-analyst';
 const INTERN = 'vigil-intern';
 const ready = await auditReady();
 
-describe.runIf(ready)('end to end: a real access becomes a flagged violation', () => {
-  let root: string;
-  let customers: string;
-  let dataDir: string;
-  let collector: ChildProcess | undefined;
-  let agent: ChildProcess | undefined;
-  let analystUid: number;
+describe.runIf(ready)(
+  'end to end: a real access becomes a flagged violation',
+  () => {
+    let root: string;
+    let customers: string;
+    let dataDir: string;
+    let collector: ChildProcess | undefined;
+    let agent: ChildProcess | undefined;
+    let analystUid: number;
 
-  beforeAll(async () => {
-    requireBuild();
-    ensureGroup('analysts');
-    analystUid = ensureUser(ANALYST, ['analysts']);
-    ensureUser(INTERN);
-    root = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-    chmodSync(root, 0o755);
-    customers = join(root, 'customers');
-    mkdirSync(customers, { mode: 0o777 });
-    chmodSync(customers, 0o777);
-    writeFileSync(join(customers, 'clients.csv'), 'id,name\n1,Li Wei\n', { mode: 0o644 });
-    writeFileSync(join(customers, 'secret.csv'), 'id,iban\n', { mode: 0o600 });
-    writeFileSync(join(customers, 'old.csv'), 'id\n', { mode: 0o644 });
-    chownSync(join(customers, 'old.csv'), analystUid, 0);
-    const policies = join(root, 'policies');
-    mkdirSync(policies);
-    writeFileSync(join(policies, 'customers.yaml'), policyYaml(customers));
+    beforeAll(async () => {
+      requireBuild();
+      ensureGroup('analysts');
+      analystUid = ensureUser(ANALYST, ['analysts']);
+      ensureUser(INTERN);
+      root = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
+      chmodSync(root, 0o755);
+      customers = join(root, 'customers');
+      mkdirSync(customers, { mode: 0o777 });
+      chmodSync(customers, 0o777);
+      writeFileSync(join(customers, 'clients.csv'), 'id,name\n1,Li Wei\n', {
+        mode: 0o644,
+      });
+      writeFileSync(join(customers, 'secret.csv'), 'id,iban\n', {
+        mode: 0o600,
+      });
+      writeFileSync(join(customers, 'old.csv'), 'id\n', { mode: 0o644 });
+      chownSync(join(customers, 'old.csv'), analystUid, 0);
+      const policies = join(root, 'policies');
+      mkdirSync(policies);
+      writeFileSync(join(policies, 'customers.yaml'), policyYaml(customers));
 
-    dataDir = join(root, 'collector');
-    expect(vigil(['collector', 'init', '--data', dataDir]).status).toBe(0);
-    const port = await freePort();
-    collector = (
-      await vigilDaemon(
-        ['collector', 'serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, '--policies', policies],
-        (line) => line.includes('collector listening'),
-      )
-    ).child;
-    const token = JSON.parse(vigil(['collector', 'token', '--data', dataDir, '--vendor', 'acme-sub', '--json']).stdout) as {
-      token: string;
-      caFingerprint: string;
-    };
-    const state = join(root, 'agent');
-    const url = `https://127.0.0.1:${port}`;
-    const enrolled = vigil(['agent', 'enroll', '--collector', url, '--token', token.token, '--ca-fingerprint', token.caFingerprint, '--state', state]);
-    expect(enrolled.stderr).toBe('');
-    expect(enrolled.status).toBe(0);
-    const config = join(root, 'agent.yaml');
-    writeFileSync(config, `collector: ${url}\nstate: ${state}\nwatch: [${customers}]\nbatch: { max_wait: 200ms }\n`);
-    agent = (await vigilDaemon(['agent', 'run', '--config', config], (l) => l.includes('agent running'))).child;
-  }, 120_000);
+      dataDir = join(root, 'collector');
+      expect(vigil(['collector', 'init', '--data', dataDir]).status).toBe(0);
+      const port = await freePort();
+      collector = (
+        await vigilDaemon(
+          [
+            'collector',
+            'serve',
+            '--data',
+            dataDir,
+            '--listen',
+            `127.0.0.1:${port}`,
+            '--policies',
+            policies,
+          ],
+          (line) => line.includes('collector listening'),
+        )
+      ).child;
+      const token = JSON.parse(
+        vigil([
+          'collector',
+          'token',
+          '--data',
+          dataDir,
+          '--vendor',
+          'acme-sub',
+          '--json',
+        ]).stdout,
+      ) as {
+        token: string;
+        caFingerprint: string;
+      };
+      const state = join(root, 'agent');
+      const url = `https://127.0.0.1:${port}`;
+      const enrolled = vigil([
+        'agent',
+        'enroll',
+        '--collector',
+        url,
+        '--token',
+        token.token,
+        '--ca-fingerprint',
+        token.caFingerprint,
+        '--state',
+        state,
+      ]);
+      expect(enrolled.stderr).toBe('');
+      expect(enrolled.status).toBe(0);
+      const config = join(root, 'agent.yaml');
+      writeFileSync(
+        config,
+        `collector: ${url}\nstate: ${state}\nwatch: [${customers}]\nbatch: { max_wait: 200ms }\n`,
+      );
+      agent = (
+        await vigilDaemon(['agent', 'run', '--config', config], (l) =>
+          l.includes('agent running'),
+        )
+      ).child;
+    }, 120_000);
 
-  afterAll(async () => {
-    await stopDaemon(agent);
-    await stopDaemon(collector);
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      await stopDaemon(agent);
+      await stopDaemon(collector);
+      if (root) rmSync(root, { recursive: true, force: true });
+    });
 
-  it('does not flag a read by an analyst', async () => {
-    expect(runAs(ANALYST, ['cat', join(customers, 'clients.csv')])).toBe(0);
-    const event = await eventWhere((e) => e.action === 'read' && e.user?.name === ANALYST && e.path === join(customers, 'clients.csv'));
-    expect(event.process?.name).toBe('cat');
-    expect(violationsOf(event)).toEqual([]);
-  });
+    it('does not flag a read by an analyst', async () => {
+      expect(runAs(ANALYST, ['cat', join(customers, 'clients.csv')])).toBe(0);
+      const event = await eventWhere(
+        (e) =>
+          e.action === 'read' &&
+          e.user?.name === ANALYST &&
+          e.path === join(customers, 'clients.csv'),
+      );
+      expect(event.process?.name).toBe('cat');
+      expect(violationsOf(event)).toEqual([]);
+    });
 
-  it('flags a read by the intern as default deny, naming the intern and cat', async () => {
-    expect(runAs(INTERN, ['cat', join(customers, 'clients.csv')])).toBe(0);
-    const event = await eventWhere((e) => e.action === 'read' && e.user?.name === INTERN && e.outcome === 'success');
-    const [violation, ...rest] = await waitFor('violation', () => nonEmpty(violationsOf(event)));
-    expect(rest).toEqual([]);
-    expect(violation!.rule).toBe('default-deny');
-    expect(violation!.event.user?.name).toBe(INTERN);
-    expect(violation!.event.process?.name).toBe('cat');
-    expect(violation!.reason).toContain(INTERN);
-  });
+    it('flags a read by the intern as default deny, naming the intern and cat', async () => {
+      expect(runAs(INTERN, ['cat', join(customers, 'clients.csv')])).toBe(0);
+      const event = await eventWhere(
+        (e) =>
+          e.action === 'read' &&
+          e.user?.name === INTERN &&
+          e.outcome === 'success',
+      );
+      const [violation, ...rest] = await waitFor('violation', () =>
+        nonEmpty(violationsOf(event)),
+      );
+      expect(rest).toEqual([]);
+      expect(violation!.rule).toBe('default-deny');
+      expect(violation!.event.user?.name).toBe(INTERN);
+      expect(violation!.event.process?.name).toBe('cat');
+      expect(violation!.reason).toContain(INTERN);
+    });
 
-  it('records a read the OS refused with outcome denied, and flags it', async () => {
-    expect(runAs(INTERN, ['cat', join(customers, 'secret.csv')])).not.toBe(0);
-    const event = await eventWhere((e) => e.path === join(customers, 'secret.csv') && e.user?.name === INTERN);
-    expect(event.outcome).toBe('denied');
-    const violations = await waitFor('violation', () => nonEmpty(violationsOf(event)));
-    expect(violations[0]!.event.outcome).toBe('denied');
-  });
+    it('records a read the OS refused with outcome denied, and flags it', async () => {
+      expect(runAs(INTERN, ['cat', join(customers, 'secret.csv')])).not.toBe(0);
+      const event = await eventWhere(
+        (e) =>
+          e.path === join(customers, 'secret.csv') && e.user?.name === INTERN,
+      );
+      expect(event.outcome).toBe('denied');
+      const violations = await waitFor('violation', () =>
+        nonEmpty(violationsOf(event)),
+      );
+      expect(violations[0]!.event.outcome).toBe('denied');
+    });
 
-  it('flags a delete by the analyst under the deny rule', async () => {
-    expect(runAs(ANALYST, ['rm', join(customers, 'old.csv')])).toBe(0);
-    const event = await eventWhere((e) => e.action === 'delete' && e.path === join(customers, 'old.csv'));
-    const violations = await waitFor('violation', () => nonEmpty(violationsOf(event)));
-    expect(violations.map((v) => v.rule)).toEqual(['no-deletes']);
-    expect(violations[0]!.severity).toBe('critical');
-  });
+    it('flags a delete by the analyst under the deny rule', async () => {
+      expect(runAs(ANALYST, ['rm', join(customers, 'old.csv')])).toBe(0);
+      const event = await eventWhere(
+        (e) => e.action === 'delete' && e.path === join(customers, 'old.csv'),
+      );
+      const violations = await waitFor('violation', () =>
+        nonEmpty(violationsOf(event)),
+      );
+      expect(violations.map((v) => v.rule)).toEqual(['no-deletes']);
+      expect(violations[0]!.severity).toBe('critical');
+    });
 
-  it('names the login user and the effective user apart', async () => {
-    const file = join(customers, 'clients.csv');
-    const script = `echo ${analystUid} > /proc/self/loginuid && exec runuser -u ${INTERN} -- cat ${file}`;
-    expect(spawnSync('sh', ['-c', script], { stdio: 'ignore' }).status).toBe(0);
-    const event = await eventWhere((e) => e.action === 'read' && e.user?.auid === analystUid && e.user?.name === INTERN);
-    expect(event.user?.login).toBe(ANALYST);
-    expect(event.user?.effective).toBe(INTERN);
-  });
+    it('names the login user and the effective user apart', async () => {
+      const file = join(customers, 'clients.csv');
+      const script = `echo ${analystUid} > /proc/self/loginuid && exec runuser -u ${INTERN} -- cat ${file}`;
+      expect(spawnSync('sh', ['-c', script], { stdio: 'ignore' }).status).toBe(
+        0,
+      );
+      const event = await eventWhere(
+        (e) =>
+          e.action === 'read' &&
+          e.user?.auid === analystUid &&
+          e.user?.name === INTERN,
+      );
+      expect(event.user?.login).toBe(ANALYST);
+      expect(event.user?.effective).toBe(INTERN);
+    });
 
-  it('stores a chain that verifies from seq 1 to the last from the store alone', async () => {
-    await stopDaemon(agent);
-    const db = new Database(join(dataDir, 'store.db'), { readonly: true });
-    const rows = db.prepare('SELECT * FROM events ORDER BY agent, seq').all() as { seq: number; hash: string; canonical: string }[];
-    db.close();
-    expect(rows.length).toBeGreaterThan(5);
-    for (const row of rows) expect(sha256Hex(row.canonical)).toBe(row.hash);
-    const events = rows.map((r) => JSON.parse(r.canonical) as AccessEvent);
-    expect(events[0]!.seq).toBe(1);
-    const head = verifyChainLinks(events);
-    expect(head).toBe(hashEvent(events.at(-1)!));
-    expect(events.at(-1)!.action).toBe('agent.stop');
-  });
-
-  function storedEvents(): AccessEvent[] {
-    const db = new Database(join(dataDir, 'store.db'), { readonly: true });
-    try {
-      const rows = db.prepare('SELECT canonical FROM events ORDER BY seq').all() as { canonical: string }[];
-      return rows.map((r) => JSON.parse(r.canonical) as AccessEvent);
-    } finally {
+    it('stores a chain that verifies from seq 1 to the last from the store alone', async () => {
+      await stopDaemon(agent);
+      const db = new Database(join(dataDir, 'store.db'), { readonly: true });
+      const rows = db
+        .prepare('SELECT * FROM events ORDER BY agent, seq')
+        .all() as { seq: number; hash: string; canonical: string }[];
       db.close();
+      expect(rows.length).toBeGreaterThan(5);
+      for (const row of rows) expect(sha256Hex(row.canonical)).toBe(row.hash);
+      const events = rows.map((r) => JSON.parse(r.canonical) as AccessEvent);
+      expect(events[0]!.seq).toBe(1);
+      const head = verifyChainLinks(events);
+      expect(head).toBe(hashEvent(events.at(-1)!));
+      expect(events.at(-1)!.action).toBe('agent.stop');
+    });
+
+    function storedEvents(): AccessEvent[] {
+      const db = new Database(join(dataDir, 'store.db'), { readonly: true });
+      try {
+        const rows = db
+          .prepare('SELECT canonical FROM events ORDER BY seq')
+          .all() as { canonical: string }[];
+        return rows.map((r) => JSON.parse(r.canonical) as AccessEvent);
+      } finally {
+        db.close();
+      }
     }
-  }
 
-  function eventWhere(match: (e: AccessEvent) => boolean): Promise<AccessEvent> {
-    return waitFor('event', () => storedEvents().find(match));
-  }
+    function eventWhere(
+      match: (e: AccessEvent) => boolean,
+    ): Promise<AccessEvent> {
+      return waitFor('event', () => storedEvents().find(match));
+    }
 
-  function violationsOf(event: AccessEvent): ViolationView[] {
-    const out = vigil(['violations', 'list', '--data', dataDir, '--json']);
-    expect(out.status).toBe(0);
-    return (JSON.parse(out.stdout) as ViolationView[]).filter((v) => v.event.seq === event.seq);
-  }
-});
+    function violationsOf(event: AccessEvent): ViolationView[] {
+      const out = vigil(['violations', 'list', '--data', dataDir, '--json']);
+      expect(out.status).toBe(0);
+      return (JSON.parse(out.stdout) as ViolationView[]).filter(
+        (v) => v.event.seq === event.seq,
+      );
+    }
+  },
+);
 
 function nonEmpty<T>(list: T[]): T[] | undefined {
   return list.length ? list : undefined;

@@ -8,7 +8,9 @@ export async function auditReady(): Promise<boolean> {
   const status = await auditAvailable();
   if (status.ok) return true;
   if (process.env.VIGIL_REQUIRE_AUDIT === '1') {
-    throw new Error(`VIGIL_REQUIRE_AUDIT=1 but audit is unavailable: ${status.reason}`);
+    throw new Error(
+      `VIGIL_REQUIRE_AUDIT=1 but audit is unavailable: ${status.reason}`,
+    );
   }
   console.warn(`skipping audit tests: ${status.reason}`);
   return false;

@@ -5,9 +5,16 @@ import Database from 'better-sqlite3';
 import pino from 'pino';
 import { enrollAgent } from '../../agent/enroll.js';
 import { loadAgentState, type AgentState } from '../../agent/state.js';
-import { initDataDir, openStore, type CollectorIdentity } from '../../collector/data-dir.js';
+import {
+  initDataDir,
+  openStore,
+  type CollectorIdentity,
+} from '../../collector/data-dir.js';
 import { createEnrollToken } from '../../collector/enroll.js';
-import { serveCollector, type RunningCollector } from '../../collector/serve.js';
+import {
+  serveCollector,
+  type RunningCollector,
+} from '../../collector/serve.js';
 
 /** A real collector on 127.0.0.1 with one agent enrolled over real mTLS. */
 export interface CollectorFixture {
@@ -18,7 +25,9 @@ export interface CollectorFixture {
   close(): Promise<void>;
 }
 
-export async function startCollectorFixture(policyYaml: string): Promise<CollectorFixture> {
+export async function startCollectorFixture(
+  policyYaml: string,
+): Promise<CollectorFixture> {
   const root = mkdtempSync(join(tmpdir(), 'vigil-collector-'));
   const identity = initDataDir(join(root, 'data'));
   const policies = join(root, 'policies');
@@ -34,7 +43,12 @@ export async function startCollectorFixture(policyYaml: string): Promise<Collect
   const { token } = createEnrollToken(store, 'acme');
   store.close();
   const stateDir = join(root, 'agent');
-  await enrollAgent({ collector: collector.url, token, caFingerprint: identity.caFingerprint, stateDir });
+  await enrollAgent({
+    collector: collector.url,
+    token,
+    caFingerprint: identity.caFingerprint,
+    stateDir,
+  });
   return {
     root,
     identity,
@@ -52,9 +66,16 @@ export function snapshotStore(dataDir: string): Record<string, unknown[]> {
   const db = new Database(join(dataDir, 'store.db'), { readonly: true });
   try {
     const tables = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+      )
       .all() as { name: string }[];
-    return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all()]));
+    return Object.fromEntries(
+      tables.map(({ name }) => [
+        name,
+        db.prepare(`SELECT * FROM "${name}"`).all(),
+      ]),
+    );
   } finally {
     db.close();
   }

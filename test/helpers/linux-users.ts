@@ -19,5 +19,7 @@ export function ensureUser(name: string, groups: string[] = []): number {
 
 /** Runs a command as another user; returns its exit status. */
 export function runAs(user: string, command: string[]): number | null {
-  return spawnSync('runuser', ['-u', user, '--', ...command], { stdio: 'ignore' }).status;
+  return spawnSync('runuser', ['-u', user, '--', ...command], {
+    stdio: 'ignore',
+  }).status;
 }

@@ -9,14 +9,27 @@ export const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 
 export function requireBuild(): void {
   if (!existsSync(CLI)) {
-    throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);
+    throw new Error(
+      `${CLI} is missing: run "npm run build" first (npm test does)`,
+    );
   }
 }
 
 /** Runs `vigil …` to completion and returns its output. */
-export function vigil(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+export function vigil(args: string[]): {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+} {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+  };
 }
 
 /** Starts a long-running `vigil …` and resolves once a stderr log line matches. */
@@ -25,12 +38,16 @@ export function vigilDaemon(
   ready: (line: string) => boolean,
   timeoutMs = 30_000,
 ): Promise<{ child: ChildProcess; log: string[] }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log: string[] = [];
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`vigil ${args.join(' ')} not ready:\n${log.join('\n')}`));
+      reject(
+        new Error(`vigil ${args.join(' ')} not ready:\n${log.join('\n')}`),
+      );
     }, timeoutMs);
     let buffer = '';
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -47,13 +64,17 @@ export function vigilDaemon(
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`vigil ${args.join(' ')} exited ${code}:\n${log.join('\n')}`));
+      reject(
+        new Error(`vigil ${args.join(' ')} exited ${code}:\n${log.join('\n')}`),
+      );
     });
   });
 }
 
 /** Stops a daemon with SIGTERM and waits for it to exit. */
-export async function stopDaemon(child: ChildProcess | undefined): Promise<void> {
+export async function stopDaemon(
+  child: ChildProcess | undefined,
+): Promise<void> {
   if (!child || child.exitCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');

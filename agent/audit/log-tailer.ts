@@ -1,0 +1,180 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { AuditError } from './errors.js';
+import {
+  filesAfter,
+  hasHead,
+  HEAD_BYTES,
+  headOf,
+  inodeOf,
+  logGeneration,
+  type LogFile,
+} from './log-files.js';
+
+/** Bytes read per step; an audit record is at most about 9 KiB. */
+export const TAIL_CHUNK_BYTES = 1 << 20;
+
+export interface TailPosition {
+  inode: number;
+  /** Byte offset of the first line not yet read. */
+  offset: number;
+  /** Fingerprint of the file's first bytes (see headOf); tells reused inodes apart. */
+  head?: string;
+}
+
+export interface LogLine {
+  text: string;
+  /** Byte offset where the line starts in its file. */
+  offset: number;
+}
+
+/** One step of reading: whole lines, a move to the next file, or nothing. */
+export type TailStep =
+  | { kind: 'lines'; lines: LogLine[] }
+  | { kind: 'next-file' }
+  | { kind: 'idle' };
+
+interface OpenLog {
+  fd: number;
+  inode: number;
+  offset: number;
+  head: string;
+  /** The file auditd writes now; the others are finished rotations. */
+  live: boolean;
+}
+
+/**
+ * Follows the audit log by polling. Rotation (a new inode at the log's
+ * path) or truncation (the file shrank) is noticed when the current file
+ * has no more lines; a rotated file is read to its end before moving on.
+ */
+export class LogTailer {
+  private files: OpenLog[] = [];
+  private readonly buffer = Buffer.allocUnsafe(TAIL_CHUNK_BYTES);
+
+  constructor(private readonly logFile: string) {}
+
+  /**
+   * Opens at `position`, or at the end of the live log when there is none.
+   * Returns false when the position's file was rotated away meanwhile, in
+   * which case reading starts at the oldest log still on disk.
+   */
+  open(position?: TailPosition): boolean {
+    const generation = logGeneration(this.logFile);
+    if (generation.at(-1)?.path !== this.logFile) {
+      throw new AuditError(
+        'VIGIL_AUDIT_LOG_UNREADABLE',
+        `audit log ${this.logFile} does not exist`,
+      );
+    }
+    if (position === undefined) {
+      this.files = [this.openLog(generation.at(-1)!, -1)];
+      return true;
+    }
+    const at = generation.findIndex(
+      (f) =>
+        f.inode === position.inode &&
+        (position.head === undefined || hasHead(f.path, position.head)),
+    );
+    const chain = generation.slice(Math.max(at, 0));
+    this.files = chain.map((file, i) =>
+      this.openLog(file, i === 0 && at !== -1 ? position.offset : 0),
+    );
+    return at !== -1;
+  }
+
+  /** Where reading stands: the current file and the end of its last line. */
+  position(): TailPosition {
+    const current = this.files[0];
+    if (current === undefined) return { inode: 0, offset: 0 };
+    if (!current.head.startsWith(`${HEAD_BYTES}:`)) {
+      current.head = headOf(current.fd); // the file has grown since
+    }
+    const { inode, offset, head } = current;
+    return { inode, offset, head };
+  }
+
+  read(): TailStep {
+    const current = this.files[0];
+    if (current === undefined) return { kind: 'idle' };
+    const lines = this.readLines(current);
+    if (lines.length > 0) return { kind: 'lines', lines };
+    if (!current.live) {
+      closeSync(current.fd);
+      this.files.shift();
+      return { kind: 'next-file' };
+    }
+    return this.checkRotation(current);
+  }
+
+  close(): void {
+    for (const file of this.files) closeSync(file.fd);
+    this.files = [];
+  }
+
+  private checkRotation(current: OpenLog): TailStep {
+    const inode = inodeOf(this.logFile);
+    if (inode === undefined) return { kind: 'idle' }; // mid-rotation
+    if (inode !== current.inode) {
+      // Finish this file first: auditd may have written to it meanwhile.
+      current.live = false;
+      const next = filesAfter(this.logFile, current.inode);
+      this.files.push(...next.map((file) => this.openLog(file, 0)));
+      return this.read();
+    }
+    if (fstatSync(current.fd).size < current.offset) {
+      current.offset = 0; // truncated in place: read it again from the top
+      return { kind: 'next-file' };
+    }
+    return { kind: 'idle' };
+  }
+
+  private readLines(file: OpenLog): LogLine[] {
+    const size = readSync(
+      file.fd,
+      this.buffer,
+      0,
+      this.buffer.length,
+      file.offset,
+    );
+    if (size === 0) return [];
+    let end = this.buffer.lastIndexOf(10, size - 1) + 1;
+    // A line longer than a chunk is garbage, and a finished file's last
+    // line may lack its newline: either way it is taken as it is.
+    if (end === 0 && size > 0 && (size === this.buffer.length || !file.live)) {
+      end = size;
+    }
+    const lines: LogLine[] = [];
+    let start = 0;
+    while (start < end) {
+      const newline = this.buffer.indexOf(10, start);
+      const stop = newline === -1 || newline >= end ? end : newline;
+      lines.push({
+        text: this.buffer.toString('utf8', start, stop),
+        offset: file.offset + start,
+      });
+      start = stop + 1;
+    }
+    file.offset += end;
+    return lines;
+  }
+
+  private openLog(file: LogFile, offset: number): OpenLog {
+    let fd: number;
+    try {
+      fd = openSync(file.path, 'r');
+    } catch (error) {
+      throw new AuditError(
+        'VIGIL_AUDIT_LOG_UNREADABLE',
+        `audit log ${file.path} cannot be opened`,
+        { cause: error },
+      );
+    }
+    const { ino, size } = fstatSync(fd);
+    // -1 asks for the end; an offset past the end means the file shrank.
+    let start = offset;
+    if (offset < 0) start = size;
+    else if (offset > size) start = 0;
+    const live = file.path === this.logFile;
+    return { fd, inode: ino, offset: start, head: headOf(fd), live };
+  }
+}

@@ -1,0 +1,7 @@
+export { POLICY_ERROR_CODES, PolicyError } from './errors.js';
+export type { PolicyErrorCode, PolicyErrorSource } from './errors.js';
+export { PolicySet } from './policy-set.js';
+export { parsePolicyTests, runPolicyTests } from './policy-tests.js';
+export type { PolicyTestCase, PolicyTestResult } from './policy-tests.js';
+export { SEVERITIES } from './types.js';
+export type { PolicySummary, Severity, ViolationDraft } from './types.js';

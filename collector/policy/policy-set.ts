@@ -1,0 +1,129 @@
+import type { AccessEvent } from '../../protocol/event.js';
+import { compilePolicy } from './compile-policy.js';
+import type { CompiledPolicy } from './compiled-policy.js';
+import { PolicyError } from './errors.js';
+import { evaluatePolicy } from './evaluate-policy.js';
+import { EventContext } from './event-context.js';
+import { PathIndex } from './path-index.js';
+import {
+  type PolicySource,
+  readPolicySources,
+  textSource,
+} from './policy-files.js';
+import { checkPolicySchema } from './policy-schema.js';
+import type { PolicySummary, ViolationDraft } from './types.js';
+import { parseYamlSource } from './yaml-source.js';
+
+/**
+ * An immutable, compiled set of policies. Loading builds a whole new set or
+ * throws, so a bad file never half-replaces a set in use.
+ */
+export class PolicySet {
+  readonly policies: ReadonlyArray<PolicySummary>;
+  private readonly compiled: readonly CompiledPolicy[];
+  private readonly index = new PathIndex();
+
+  private constructor(compiled: CompiledPolicy[]) {
+    this.compiled = compiled;
+    this.policies = compiled.map(({ id, hash, file, paths, vendors }) => ({
+      id,
+      hash,
+      file,
+      paths: [...paths],
+      vendors: vendors === null ? null : [...vendors],
+    }));
+    compiled.forEach((policy, owner) => {
+      policy.paths.forEach((glob, i) => {
+        const matches = policy.pathMatchers[i];
+        if (matches) this.index.add(glob, matches, owner);
+      });
+    });
+  }
+
+  /**
+   * Loads one policy file, or every `*.yaml` / `*.yml` in a directory
+   * except `*.test.yaml`. Throws a PolicyError naming file, field and line.
+   */
+  static load(dirOrFile: string): PolicySet {
+    return PolicySet.fromSources(readPolicySources(dirOrFile));
+  }
+
+  /** Same as `load` for texts in hand; each is hashed as its UTF-8 bytes. */
+  static fromDocuments(docs: { file: string; text: string }[]): PolicySet {
+    return PolicySet.fromSources(docs.map((d) => textSource(d.file, d.text)));
+  }
+
+  private static fromSources(sources: PolicySource[]): PolicySet {
+    const byId = new Map<string, string>();
+    const compiled = sources.map((source) => {
+      const yaml = parseYamlSource(source.file, source.text);
+      const doc = checkPolicySchema(yaml);
+      const earlier = byId.get(doc.id);
+      if (earlier !== undefined) {
+        throw new PolicyError(
+          'VIGIL_POLICY_DUPLICATE_ID',
+          `policy id ${JSON.stringify(doc.id)} is already used by ${earlier}`,
+          { file: source.file, field: 'id', line: yaml.lineOf(['id']) },
+        );
+      }
+      byId.set(doc.id, source.file);
+      return compilePolicy(doc, yaml, source.hash);
+    });
+    return new PolicySet(compiled);
+  }
+
+  /**
+   * The violations `event` causes, in policy order (file name), deny rules
+   * before default-deny. Pure: no I/O, no logging. Meta events (source
+   * "agent") and events without a path are never evaluated.
+   */
+  evaluate(event: AccessEvent): ViolationDraft[] {
+    if (event.source === 'agent') return [];
+    const inScope = this.policiesInScope(event);
+    if (inScope.length === 0) return [];
+    const ctx = new EventContext(event);
+    return inScope.flatMap((policy) => evaluatePolicy(policy, ctx));
+  }
+
+  /** The `paths` globs of every policy that applies to `vendor`, deduplicated. */
+  pathsForVendor(vendor: string): string[] {
+    const globs = this.compiled
+      .filter((policy) => policy.vendors?.has(vendor) ?? true)
+      .flatMap((policy) => policy.paths);
+    return [...new Set(globs)];
+  }
+
+  /**
+   * A policy applies when its vendors include the agent's and the event's
+   * path or target is in scope. Each name is judged on its own: a name is
+   * in scope when it matches `paths` and no `except` glob. So when the path
+   * is in scope and the target is excepted (renaming a.csv to a.tmp), the
+   * event is evaluated; likewise when the path is excepted and the target
+   * is in scope (an editor saving a.tmp over a.csv).
+   */
+  private policiesInScope(event: AccessEvent): CompiledPolicy[] {
+    const owners: number[] = [];
+    this.addInScope(event.path, event.agent.vendor, owners);
+    this.addInScope(event.target, event.agent.vendor, owners);
+    // Both names can bring in policies; keep the set's (file name) order.
+    if (owners.length > 1) owners.sort((a, b) => a - b);
+    return owners.flatMap((owner) => this.compiled[owner] ?? []);
+  }
+
+  private addInScope(
+    name: string | undefined,
+    vendor: string,
+    owners: number[],
+  ): void {
+    if (name === undefined) return;
+    const hits: number[] = [];
+    this.index.collect(name, hits);
+    for (const owner of hits) {
+      const policy = this.compiled[owner];
+      if (policy === undefined || owners.includes(owner)) continue;
+      if (policy.except?.(name) === true) continue;
+      if (policy.vendors?.has(vendor) === false) continue;
+      owners.push(owner);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { event, policy, proc, user } from './helpers.js';
+
+const CUSTOMERS = `
+id: customer-records
+severity: high
+paths: [/srv/data/customers/**]
+except: ["**/*.tmp"]
+allow:
+  - name: analysts-read
+    groups: [analysts]
+    actions: [read]
+deny:
+  - name: no-deletes
+    actions: [delete, rename]
+    severity: critical
+  - name: no-scp
+    processes: [/usr/bin/scp]
+compliance: [pipl-art-21, gdpr-art-28]
+`;
+const set = policy(CUSTOMERS);
+const intern = user('vigil-intern', ['vigil-intern']);
+
+describe('PolicySet.evaluate', () => {
+  describe('when an allow rule permits the event', () => {
+    it('returns no violation', () => {
+      expect(set.evaluate(event())).toEqual([]);
+    });
+  });
+
+  describe('when no allow rule permits the event', () => {
+    it('raises default-deny at the policy severity with a readable reason', () => {
+      const [violation, ...rest] = set.evaluate(event({ user: intern }));
+      expect(rest).toEqual([]);
+      expect(violation).toEqual({
+        policy: 'customer-records',
+        rule: 'default-deny',
+        kind: 'default-deny',
+        severity: 'high',
+        reason:
+          'default-deny: no allow rule of policy customer-records permits read by vigil-intern (groups: vigil-intern); rule analysts-read needs group analysts',
+        policyHash: createHash('sha256').update(CUSTOMERS).digest('hex'),
+        compliance: ['pipl-art-21', 'gdpr-art-28'],
+      });
+    });
+
+    it('names every condition the rule failed', () => {
+      const [violation] = set.evaluate(
+        event({ action: 'write', outcome: 'denied', user: intern }),
+      );
+      expect(violation?.reason).toBe(
+        'default-deny: no allow rule of policy customer-records permits write (outcome denied) by vigil-intern (groups: vigil-intern); rule analysts-read covers only read, needs group analysts',
+      );
+    });
+
+    it('says when the policy has no allow rules at all', () => {
+      const strict = policy('id: p\nseverity: low\npaths: [/srv/**]\n');
+      const [violation] = strict.evaluate(event());
+      expect(violation?.severity).toBe('low');
+      expect(violation?.reason).toBe(
+        'default-deny: no allow rule of policy p permits read by vigil-analyst (groups: vigil-analyst, analysts); the policy has no allow rules',
+      );
+    });
+  });
+
+  describe('when a deny rule matches', () => {
+    it('raises it at the rule severity even though an allow rule matches', () => {
+      const scp = set.evaluate(event({ process: proc('/usr/bin/scp') }));
+      expect(scp).toMatchObject([
+        {
+          rule: 'no-scp',
+          kind: 'deny',
+          severity: 'high',
+          reason:
+            'deny rule no-scp forbids read by process /usr/bin/scp (vigil-analyst, /srv/data/customers/eu/acct-1042.csv)',
+        },
+      ]);
+    });
+
+    it('raises every matching deny rule and the default-deny', () => {
+      const drafts = set.evaluate(
+        event({ action: 'delete', process: proc('/usr/bin/scp') }),
+      );
+      expect(drafts.map((d) => [d.rule, d.severity])).toEqual([
+        ['no-deletes', 'critical'],
+        ['no-scp', 'high'],
+        ['default-deny', 'high'],
+      ]);
+      expect(drafts[0]?.reason).toBe(
+        'deny rule no-deletes forbids delete (vigil-analyst, /srv/data/customers/eu/acct-1042.csv)',
+      );
+    });
+
+    it('shows both names of a rename', () => {
+      const [draft] = set.evaluate(
+        event({
+          action: 'rename',
+          target: '/srv/data/customers/eu/acct-1042.tmp',
+        }),
+      );
+      expect(draft?.reason).toBe(
+        'deny rule no-deletes forbids rename (vigil-analyst, /srv/data/customers/eu/acct-1042.csv → /srv/data/customers/eu/acct-1042.tmp)',
+      );
+    });
+  });
+
+  describe('when deciding which events a policy covers', () => {
+    const scoped = (over: Parameters<typeof event>[0]): string[] =>
+      set.evaluate(event({ user: intern, ...over })).map((d) => d.rule);
+
+    it('ignores paths outside paths', () => {
+      expect(scoped({ path: '/srv/data/public/readme.txt' })).toEqual([]);
+      expect(scoped({ path: '/srv/data/customersX/a.csv' })).toEqual([]);
+    });
+
+    it('covers dot files below paths', () => {
+      expect(scoped({ path: '/srv/data/customers/.hidden/a' })).toEqual([
+        'default-deny',
+      ]);
+    });
+
+    it('ignores a path that except removes', () => {
+      expect(scoped({ path: '/srv/data/customers/eu/a.tmp' })).toEqual([]);
+    });
+
+    it('covers an event whose target alone is in paths', () => {
+      const moveIn = {
+        action: 'rename' as const,
+        path: '/home/vigil-intern/a.csv',
+        target: '/srv/data/customers/eu/a.csv',
+      };
+      expect(scoped(moveIn)).toEqual(['no-deletes', 'default-deny']);
+    });
+
+    it('covers a path in scope whose target is excepted', () => {
+      const renameAway = {
+        action: 'rename' as const,
+        target: '/srv/data/customers/eu/acct-1042.tmp',
+      };
+      expect(scoped(renameAway)).toEqual(['no-deletes', 'default-deny']);
+    });
+
+    it('covers an excepted path whose target is in scope', () => {
+      const atomicSave = {
+        action: 'rename' as const,
+        path: '/srv/data/customers/eu/acct-1042.tmp',
+        target: '/srv/data/customers/eu/acct-1042.csv',
+      };
+      expect(scoped(atomicSave)).toEqual(['no-deletes', 'default-deny']);
+    });
+
+    it('never evaluates meta events of the agent', () => {
+      const heartbeat = event({
+        source: 'agent',
+        action: 'heartbeat',
+        path: undefined,
+        user: null,
+        process: null,
+      });
+      expect(set.evaluate(heartbeat)).toEqual([]);
+      const odd = { ...heartbeat, path: '/srv/data/customers/a.csv' };
+      expect(set.evaluate(odd)).toEqual([]);
+    });
+  });
+
+  describe('when a policy names vendors', () => {
+    const vendorSet = policy(
+      'id: v\nseverity: low\npaths: [/srv/**]\nvendors: [acme-sub, beta]\n',
+    );
+
+    it('applies to agents of those vendors', () => {
+      expect(vendorSet.evaluate(event())).toHaveLength(1);
+    });
+
+    it('ignores agents of other vendors', () => {
+      const agent = { id: 'x', vendor: 'acme', host: 'h' };
+      expect(vendorSet.evaluate(event({ agent }))).toEqual([]);
+    });
+  });
+});
