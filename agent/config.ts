@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { parse } from 'yaml';
+import { parse, Parser } from 'yaml';
 import schema from '../schemas/agent-config.schema.json' with { type: 'json' };
 import { parseDuration } from '../protocol/duration.js';
+import { cstDepth, YAML_DEPTH_MAX } from '../protocol/yaml-depth.js';
 import { AgentError } from './errors.js';
 
 /** The agent's configuration with every default filled in. */
@@ -49,6 +50,14 @@ export function loadAgentConfig(file: string): AgentConfig {
 }
 
 export function parseAgentConfig(text: string, file = 'config'): AgentConfig {
+  // Deep nesting can crash yaml's recursive composer: measure it first.
+  if (cstDepth([...new Parser().parse(text)]) > YAML_DEPTH_MAX) {
+    throw invalid(
+      file,
+      '(document)',
+      `nests more than ${YAML_DEPTH_MAX} levels`,
+    );
+  }
   let raw: unknown;
   try {
     raw = parse(text, { maxAliasCount: 0 });

@@ -37,6 +37,10 @@ interface Pending extends AuditGroup {
  */
 export class Correlator {
   private readonly pending = new Map<string, Pending>();
+  // Keys in arrival order; a Map's own iterator slows down as its front
+  // fills with deleted entries, and the oldest is wanted on every overflow.
+  private order: string[] = [];
+  private head = 0;
   private readonly flushMs: number;
   private readonly maxPending: number;
 
@@ -58,6 +62,11 @@ export class Correlator {
     if (group === undefined) {
       group = newGroup(record, offset, nowMs);
       this.pending.set(record.eventKey, group);
+      this.order.push(record.eventKey);
+      if (this.order.length - this.head > 2 * this.maxPending) {
+        this.order = [...this.pending.keys()]; // drop keys handed on since
+        this.head = 0;
+      }
       if (this.pending.size > this.maxPending) this.emitOldest();
     }
     group.records.push(record);
@@ -75,6 +84,8 @@ export class Correlator {
   /** Emits every open group: the end of the input. */
   flushAll(): void {
     for (const key of [...this.pending.keys()]) this.emit(key);
+    this.order = [];
+    this.head = 0;
   }
 
   /** Log offset of the first record not yet handed on, if any. */
@@ -93,16 +104,24 @@ export class Correlator {
   }
 
   private emitOldest(): void {
-    const first = this.pending.keys().next();
-    if (first.done !== true) this.emit(first.value);
+    while (this.head < this.order.length) {
+      const key = this.order[this.head++] as string;
+      if (this.pending.has(key)) {
+        this.emit(key);
+        break;
+      }
+    }
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
   }
 
   private emit(key: string): void {
     const group = this.pending.get(key);
     if (group === undefined) return;
     this.pending.delete(key);
-    const { seenAtMs: _seen, ...done } = group;
-    this.onGroup(done);
+    this.onGroup(group);
   }
 }
 

@@ -3,15 +3,15 @@ import { decodeHex, HEX_ENCODED_FIELDS } from './hex.js';
 
 /** One line of the audit log, raw fields only. */
 export interface AuditRecord {
-  node: string | undefined;
-  type: string;
+  readonly node: string | undefined;
+  readonly type: string;
   /** Kernel time in milliseconds since the epoch. */
-  timeMs: number;
-  serial: number;
+  readonly timeMs: number;
+  readonly serial: number;
   /** Node, time and serial: what ties the records of one event together. */
-  eventKey: string;
+  readonly eventKey: string;
   /** Raw values; quoted strings unquoted, hex decoded, `(null)` as null. */
-  fields: Record<string, string | null>;
+  readonly fields: Record<string, string | null>;
 }
 
 /** auditd's ENRICHED format appends interpreted fields after this byte. */
@@ -27,7 +27,7 @@ const MSG_PREFIX = 'msg=audit(';
 export function parseRecord(line: string): AuditRecord | undefined {
   const cut = line.indexOf(ENRICHED_SEPARATOR);
   const text = (cut === -1 ? line : line.slice(0, cut)).trimEnd();
-  if (text.trim() === '') return undefined;
+  if (text === '') return undefined;
   let at = 0;
   let node: string | undefined;
   if (text.startsWith('node=')) {
@@ -47,21 +47,45 @@ export function parseRecord(line: string): AuditRecord | undefined {
   const stampText = text.slice(at + MSG_PREFIX.length, close);
   const stamp = STAMP.exec(stampText);
   if (!stamp) throw malformed('bad msg=audit(…) stamp');
-  return {
+  return new LogRecord(
     node,
     type,
-    timeMs: Number(stamp[1]) * 1000 + Number(stamp[2]),
-    serial: Number(stamp[3]),
-    eventKey: node === undefined ? stampText : `${node} ${stampText}`,
-    fields: parseFields(text, close + 2),
-  };
+    Number(stamp[1]) * 1000 + Number(stamp[2]),
+    Number(stamp[3]),
+    node === undefined ? stampText : `${node} ${stampText}`,
+    text,
+    close + 2,
+  );
+}
+
+// Fields are parsed on first use: most records of a busy log belong to
+// other rules' events and are never looked into.
+class LogRecord implements AuditRecord {
+  private parsed: Record<string, string | null> | undefined;
+
+  constructor(
+    readonly node: string | undefined,
+    readonly type: string,
+    readonly timeMs: number,
+    readonly serial: number,
+    readonly eventKey: string,
+    private readonly text: string,
+    private readonly from: number,
+  ) {}
+
+  get fields(): Record<string, string | null> {
+    this.parsed ??= parseFields(this.text, this.from);
+    return this.parsed;
+  }
 }
 
 function parseFields(
   text: string,
   from: number,
 ): Record<string, string | null> {
-  const fields: Record<string, string | null> = Object.create(null);
+  // A plain object keeps one hidden class per record layout, which is much
+  // faster here; names such as __proto__ that it inherits are never set.
+  const fields: Record<string, string | null> = {};
   let at = skipSpaces(text, from);
   while (at < text.length) {
     const end = wordEnd(text, at);
@@ -82,7 +106,7 @@ function parseFields(
       value = unquoted(key, text.slice(eq + 1, end));
       at = end;
     }
-    if (!(key in fields)) fields[key] = value;
+    if (fields[key] === undefined) fields[key] = value;
     at = skipSpaces(text, at);
   }
   return fields;

@@ -36,14 +36,16 @@ export class UserDb {
   private tables: Tables = emptyTables();
   private signature = '';
   private checkedAtMs = -Infinity;
+  /** When each unknown uid last sent us to the files. */
+  private readonly missedAtMs = new Map<number, number>();
 
   constructor(private readonly files: UserDbFiles = SYSTEM_USER_FILES) {}
 
   /** The user block of an event for these uids. */
   describe(ids: AuditIds, nowMs = Date.now()): UserInfo {
     const stale = nowMs - this.checkedAtMs >= USER_DB_RECHECK_MS;
-    const unknown = [ids.uid, ids.euid, ids.auid].some(
-      (id) => id !== AUID_UNSET && !this.tables.users.has(id),
+    const unknown = [ids.uid, ids.euid, ids.auid].some((id) =>
+      this.newlyMissed(id, nowMs),
     );
     if (stale || unknown) this.reloadIfChanged(nowMs);
     const person = ids.auid === AUID_UNSET ? ids.uid : ids.auid;
@@ -56,6 +58,16 @@ export class UserDb {
       euid: ids.euid,
       groups: this.groupsOf(person),
     };
+  }
+
+  // A uid not in the files sends us there at once, then once per recheck
+  // period, so a busy unknown uid does not stat the files on every event.
+  private newlyMissed(id: number, nowMs: number): boolean {
+    if (id === AUID_UNSET || this.tables.users.has(id)) return false;
+    const last = this.missedAtMs.get(id);
+    if (last !== undefined && nowMs - last < USER_DB_RECHECK_MS) return false;
+    this.missedAtMs.set(id, nowMs);
+    return true;
   }
 
   private nameOf(uid: number): string {

@@ -11,10 +11,11 @@ import type { ViolationDraft } from './types.js';
 const RULES_EXPLAINED_MAX = 5;
 
 /**
- * Applies one in-scope policy to an event: (1) each matching deny rule is
- * a violation at its own severity (else the policy's); (2) when no allow
- * rule matches, a 'default-deny' violation at the policy's severity. The
- * two steps are independent, so an allow rule never cancels a deny.
+ * Applies one in-scope policy to an event, in DESIGN section 7's order:
+ * (1) each matching deny rule is a violation at its own severity (else the
+ * policy's), and decides; (2) otherwise, when no allow rule matches, one
+ * 'default-deny' violation at the policy's severity. An allow rule never
+ * cancels a deny, and a denied access is not reported twice by one policy.
  */
 export function evaluatePolicy(
   policy: CompiledPolicy,
@@ -24,6 +25,7 @@ export function evaluatePolicy(
   for (const rule of policy.deny) {
     if (ruleMatches(rule, ctx)) drafts.push(denyDraft(policy, rule, ctx));
   }
+  if (drafts.length > 0) return drafts;
   if (!policy.allow.some((rule) => ruleMatches(rule, ctx))) {
     drafts.push(defaultDenyDraft(policy, ctx));
   }

@@ -1,15 +1,17 @@
 import {
+  Composer,
   isAlias,
   isCollection,
   isMap,
   isScalar,
   LineCounter,
-  parseDocument,
+  Parser,
   visit,
   type Document,
   type Node,
 } from 'yaml';
 import { PolicyError, type PolicyErrorCode } from './errors.js';
+import { cstDepth, YAML_DEPTH_MAX } from '../../protocol/yaml-depth.js';
 
 /** A path into a parsed document: keys and list indexes. */
 export type FieldPath = ReadonlyArray<string | number>;
@@ -24,9 +26,9 @@ export interface YamlSource {
 
 /**
  * Parses one YAML document. Policy files are untrusted input: any parse
- * error, warning (e.g. an unknown tag), second document, anchor or alias
- * becomes a PolicyError, so no raw parser error escapes and no alias can
- * expand into a large value.
+ * error, warning (e.g. an unknown tag), second document, deep nesting,
+ * anchor or alias becomes a PolicyError, so no raw parser error escapes
+ * and no alias can expand into a large value.
  */
 export function parseYamlSource(
   file: string,
@@ -34,12 +36,8 @@ export function parseYamlSource(
   code: PolicyErrorCode = 'VIGIL_POLICY_YAML_INVALID',
 ): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-  });
   const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
+  const doc = composeOne(file, text, code, lineCounter);
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem !== undefined) {
     const line = lineAt(problem.pos[0]);
@@ -55,6 +53,30 @@ export function parseYamlSource(
     value,
     lineOf: (path, asKey = false) => locate(doc, path, asKey, lineAt),
   };
+}
+
+/** Parses to CST, checks the depth, then builds the one document. */
+function composeOne(
+  file: string,
+  text: string,
+  code: PolicyErrorCode,
+  lineCounter: LineCounter,
+): Document.Parsed {
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  if (cstDepth(tokens) > YAML_DEPTH_MAX) {
+    const problem = `nests collections more than ${YAML_DEPTH_MAX} levels deep`;
+    throw new PolicyError(code, problem, { file });
+  }
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
+  const [doc, second] = composer.compose(tokens, true, text.length);
+  if (doc === undefined || second !== undefined) {
+    const line = second ? lineCounter.linePos(second.range[0]).line : undefined;
+    throw new PolicyError(code, 'holds more than one YAML document', {
+      file,
+      line,
+    });
+  }
+  return doc;
 }
 
 function rejectAliases(

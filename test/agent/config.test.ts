@@ -40,6 +40,11 @@ describe('agent config', () => {
         'batch.max_wait',
       ],
       ['text that is not YAML', 'collector: [unclosed\n', 'not valid YAML'],
+      [
+        'nesting deep enough to crash a parser',
+        '- '.repeat(2000) + 'x\n',
+        'levels',
+      ],
     ])(
       'stops with VIGIL_CONFIG_INVALID naming the field for %s',
       (_what, text, field) => {

@@ -2,7 +2,7 @@ import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserDb } from '../../../agent/audit/user-db.js';
+import { USER_DB_RECHECK_MS, UserDb } from '../../../agent/audit/user-db.js';
 
 const UNSET = 4294967295;
 
@@ -53,15 +53,26 @@ describe('UserDb', () => {
     it('reads the files again and finds a user added since', () => {
       const f = files();
       const db = new UserDb(f);
-      expect(db.describe({ uid: 1600, auid: UNSET, euid: 1600 }).name).toBe(
-        '1600',
+      expect(db.describe({ uid: 0, auid: UNSET, euid: 0 }, 0).name).toBe(
+        'root',
       );
       // useradd replaces the file by rename, as here
       writeFileSync(`${f.passwd}+`, 'bob:x:1600:1500::/:/bin/sh\n');
       renameSync(`${f.passwd}+`, f.passwd);
-      const user = db.describe({ uid: 1600, auid: UNSET, euid: 1600 });
+      const user = db.describe({ uid: 1600, auid: UNSET, euid: 1600 }, 1);
       expect(user.name).toBe('bob');
       expect(user.groups).toEqual(['alice', 'analysts']);
+    });
+
+    it('looks again for a uid it missed only after the recheck period', () => {
+      const f = files();
+      const db = new UserDb(f);
+      const ids = { uid: 1600, auid: UNSET, euid: 1600 };
+      expect(db.describe(ids, 0).name).toBe('1600');
+      writeFileSync(`${f.passwd}+`, 'bob:x:1600:1500::/:/bin/sh\n');
+      renameSync(`${f.passwd}+`, f.passwd);
+      expect(db.describe(ids, 10).name).toBe('1600');
+      expect(db.describe(ids, USER_DB_RECHECK_MS).name).toBe('bob');
     });
   });
 

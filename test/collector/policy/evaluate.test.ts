@@ -78,14 +78,13 @@ describe('PolicySet.evaluate', () => {
       ]);
     });
 
-    it('raises every matching deny rule and the default-deny', () => {
+    it('raises every matching deny rule and no default-deny beside them', () => {
       const drafts = set.evaluate(
         event({ action: 'delete', process: proc('/usr/bin/scp') }),
       );
       expect(drafts.map((d) => [d.rule, d.severity])).toEqual([
         ['no-deletes', 'critical'],
         ['no-scp', 'high'],
-        ['default-deny', 'high'],
       ]);
       expect(drafts[0]?.reason).toBe(
         'deny rule no-deletes forbids delete (vigil-analyst, /srv/data/customers/eu/acct-1042.csv)',
@@ -130,7 +129,7 @@ describe('PolicySet.evaluate', () => {
         path: '/home/vigil-intern/a.csv',
         target: '/srv/data/customers/eu/a.csv',
       };
-      expect(scoped(moveIn)).toEqual(['no-deletes', 'default-deny']);
+      expect(scoped(moveIn)).toEqual(['no-deletes']);
     });
 
     it('covers a path in scope whose target is excepted', () => {
@@ -138,7 +137,7 @@ describe('PolicySet.evaluate', () => {
         action: 'rename' as const,
         target: '/srv/data/customers/eu/acct-1042.tmp',
       };
-      expect(scoped(renameAway)).toEqual(['no-deletes', 'default-deny']);
+      expect(scoped(renameAway)).toEqual(['no-deletes']);
     });
 
     it('covers an excepted path whose target is in scope', () => {
@@ -147,7 +146,7 @@ describe('PolicySet.evaluate', () => {
         path: '/srv/data/customers/eu/acct-1042.tmp',
         target: '/srv/data/customers/eu/acct-1042.csv',
       };
-      expect(scoped(atomicSave)).toEqual(['no-deletes', 'default-deny']);
+      expect(scoped(atomicSave)).toEqual(['no-deletes']);
     });
 
     it('never evaluates meta events of the agent', () => {

@@ -33,7 +33,8 @@ const cases: Case[] = [
     name: 'two YAML documents',
     text: `${HEAD}paths: [/a/**]\n---\nid: q\n`,
     code: 'VIGIL_POLICY_YAML_INVALID',
-    says: 'not valid YAML',
+    line: 4,
+    says: 'holds more than one YAML document',
   },
   {
     name: 'an anchor and alias',
@@ -282,6 +283,73 @@ describe('PolicySet.fromDocuments', () => {
         }),
       ].join('\n');
       policyError(() => policy(bomb), 'VIGIL_POLICY_YAML_INVALID');
+    });
+
+    it('refuses deep nesting before the recursive parser sees it', () => {
+      // Composing this twice once aborted the process (V8 regex OOM).
+      for (const deep of ['- '.repeat(1000) + 'x', '['.repeat(5000)]) {
+        for (let round = 0; round < 2; round++) {
+          const error = policyError(
+            () => policy(deep),
+            'VIGIL_POLICY_YAML_INVALID',
+          );
+          expect(error.message).toContain('more than 32 levels deep');
+        }
+      }
+    });
+
+    it('accepts nesting up to the limit', () => {
+      const nested = `${'['.repeat(31)}x${']'.repeat(31)}`;
+      const text = `${HEAD}paths: [/a/**]\ndescription: ${nested}\n`;
+      policyError(() => policy(text), 'VIGIL_POLICY_SCHEMA_INVALID');
+    });
+
+    it('turns random YAML-like text into PolicyErrors only', () => {
+      const alphabet = [
+        '- ',
+        ': ',
+        '[',
+        ']',
+        '{',
+        '}',
+        ',',
+        '&a ',
+        '*a',
+        '!t ',
+        '"',
+        "'",
+        '\n',
+        '  ',
+        '#',
+        'id',
+        'paths',
+        '/srv/**',
+        'allow',
+        'name',
+        '|',
+        '>',
+        '?',
+        '%',
+        '@',
+        '\t',
+        'x',
+        '1',
+        'null',
+        '~',
+      ];
+      let seed = 7;
+      const next = (): number => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed / 2147483648;
+      };
+      for (let n = 0; n < 2000; n++) {
+        const length = 1 + Math.floor(next() * 40);
+        const text = Array.from(
+          { length },
+          () => alphabet[Math.floor(next() * alphabet.length)],
+        ).join('');
+        expect(() => policy(text), JSON.stringify(text)).toThrow(PolicyError);
+      }
     });
 
     it('turns any garbage into a PolicyError, never a raw error', () => {

@@ -96,7 +96,7 @@ describe('runPolicyTests', () => {
         [
           'wrong rule',
           false,
-          'expected a violation of rule readers, got no-deletes, default-deny',
+          'expected a violation of rule readers, got no-deletes',
         ],
         ['outside', false, 'expected a violation, got allow'],
       ]);
