@@ -16,7 +16,12 @@ const STOP_DRAIN_MS = 5_000;
 export interface RunningAgent {
   agent: AgentRef;
   sensors: string[];
-  stop(): Promise<void>;
+  /**
+   * Stops capture and ships what it can. Audit rules stay in the kernel
+   * unless `removeRules`, so accesses during a restart are still logged and
+   * collected by the next start.
+   */
+  stop(options?: { removeRules?: boolean }): Promise<void>;
 }
 
 /**
@@ -100,9 +105,9 @@ export async function runAgent(
   return {
     agent,
     sensors,
-    async stop() {
+    async stop(options = {}) {
       clearInterval(heartbeat);
-      await sensor?.stop();
+      await sensor?.stop({ keepRules: options.removeRules !== true });
       meta('agent.stop', { pid: process.pid });
       batcher.flush();
       await shipper.stop(STOP_DRAIN_MS);

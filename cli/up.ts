@@ -89,7 +89,7 @@ export function registerUpCommand(program: Command): void {
       printBanner(collector.url, collectorDir, audit);
       await untilSignal();
       console.log('\nstopping…');
-      await agent.stop();
+      await agent.stop({ removeRules: true });
       await collector.close();
       console.log(
         `stored in ${collectorDir}; list again with: vigil violations list --data ${collectorDir}`,

@@ -29,6 +29,17 @@ export interface AuditSensorOptions {
   /** Default AUDIT_POLL_MS. */
   pollMs?: number;
   /**
+   * Default true. When false the checkpoint moves only on saveCheckpoint()
+   * and at stop: for a caller that holds handed-on events in memory (a
+   * batch not yet sealed) and must not let the read position pass them.
+   */
+  autoCheckpoint?: boolean;
+  /**
+   * Called by stop() once every open group was handed on, just before the
+   * final checkpoint is saved: make those events durable here.
+   */
+  beforeFinalCheckpoint?: () => void;
+  /**
    * Called when reading stops for good because onEvent or the checkpoint
    * write threw; the checkpoint stays before the group that failed. Without
    * it the error is thrown from the timer.
@@ -61,6 +72,7 @@ export class AuditSensor {
     this.pipeline = new AuditPipeline(
       {
         key: options.key,
+        roots: options.paths,
         flushMs: options.flushMs ?? AUDIT_FLUSH_MS,
         skipGroup: (group) => this.ledger.seenBefore(group.eventKey),
       },
@@ -92,7 +104,7 @@ export class AuditSensor {
     const resumed = this.tailer.open(checkpoint);
     if (checkpoint !== undefined && !resumed) this.reportRotatedAway();
     this.ledger.begin(checkpoint, resumed);
-    this.saveCheckpoint();
+    this.writeCheckpoint();
     await installRules(this.options.paths, this.options.key);
     this.state = 'running';
     this.schedule();
@@ -115,7 +127,8 @@ export class AuditSensor {
           // drain what the log already holds
         }
         this.pipeline.flushAll();
-        this.saveCheckpoint();
+        this.options.beforeFinalCheckpoint?.();
+        this.writeCheckpoint();
       } finally {
         this.tailer.close();
       }
@@ -138,7 +151,7 @@ export class AuditSensor {
         // each step handles one chunk of lines or one file change
       }
       this.pipeline.flushIdle();
-      this.saveCheckpoint();
+      if (this.options.autoCheckpoint !== false) this.writeCheckpoint();
     } catch (error) {
       this.fail(error as Error);
       return;
@@ -165,7 +178,15 @@ export class AuditSensor {
     }
   }
 
-  private saveCheckpoint(): void {
+  /**
+   * Saves the read position: never past a group not yet handed on. With
+   * `autoCheckpoint: false`, call it once every handed-on event is durable.
+   */
+  saveCheckpoint(): void {
+    if (this.state === 'running') this.writeCheckpoint();
+  }
+
+  private writeCheckpoint(): void {
     const open = this.pipeline.oldestPendingOffset();
     this.ledger.save(this.tailer.position(), open);
   }

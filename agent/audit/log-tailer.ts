@@ -17,7 +17,7 @@ export interface TailPosition {
   inode: number;
   /** Byte offset of the first line not yet read. */
   offset: number;
-  /** Fingerprint of the file's first bytes (see headOf); tells reused inodes apart. */
+  /** The file's first bytes, hashed (headOf): a reused inode is not it. */
   head?: string;
 }
 
@@ -123,6 +123,7 @@ export class LogTailer {
     }
     if (fstatSync(current.fd).size < current.offset) {
       current.offset = 0; // truncated in place: read it again from the top
+      current.head = headOf(current.fd);
       return { kind: 'next-file' };
     }
     return { kind: 'idle' };

@@ -5,6 +5,7 @@ import { parseRecord } from './parse-record.js';
 import { PathCache } from './path-cache.js';
 import { groupToEvent } from './to-event.js';
 import { UserDb } from './user-db.js';
+import { WatchedRoots } from './watched-roots.js';
 
 export interface PipelineStats {
   /** Log records parsed. */
@@ -21,6 +22,8 @@ export interface PipelineOptions {
   key: string;
   flushMs: number;
   users?: UserDb;
+  /** Watched roots; names outside them are traced to the watched path. */
+  roots?: readonly string[];
   /** Groups for which this answers true are dropped unread. */
   skipGroup?: (group: AuditGroup) => boolean;
 }
@@ -39,12 +42,14 @@ export class AuditPipeline {
   private readonly correlator: Correlator;
   private readonly users: UserDb;
   private readonly paths = new PathCache();
+  private readonly roots: WatchedRoots | undefined;
 
   constructor(
     private readonly options: PipelineOptions,
     private readonly onEvent: (event: CapturedEvent, group: AuditGroup) => void,
   ) {
     this.users = options.users ?? new UserDb();
+    this.roots = options.roots && new WatchedRoots(options.roots);
     this.correlator = new Correlator((group) => this.onGroup(group), {
       flushMs: options.flushMs,
     });
@@ -86,6 +91,7 @@ export class AuditPipeline {
         key: this.options.key,
         users: this.users,
         paths: this.paths,
+        roots: this.roots,
       });
     } catch (error) {
       if (!(error instanceof AuditError)) throw error;

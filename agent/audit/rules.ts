@@ -20,7 +20,7 @@ export async function installRules(
   key: string,
 ): Promise<void> {
   checkKey(key);
-  const fields = paths.map(ruleField);
+  const fields = [...new Set(paths.map(ruleField))]; // the kernel refuses twins
   await removeRules(key);
   await raiseBacklog();
   for (const field of fields) {
@@ -69,8 +69,10 @@ async function loadedRules(): Promise<string[]> {
   return text.split('\n').map((line) => line.trim());
 }
 
-const WATCH_RULE =
-  /^-a always,exit -S all -F (dir|path)=(.+) -F perm=(\w+) -F pid!=(\d+) -F key=(\S+)$/;
+const WATCH_RULE = new RegExp(
+  String.raw`^-a always,exit -S all -F (dir|path)=(.+) -F perm=(\w+)` +
+    String.raw` -F pid!=(\d+) -F key=(\S+)$`,
+);
 const PLAIN_WATCH = /^-w (.+) -p (\w+) -k (\S+)$/;
 
 // The listed rule turned back into auditctl arguments; paths may hold spaces.

@@ -3,6 +3,7 @@ import type {
   CapturedEvent,
   Outcome,
 } from '../../protocol/event.js';
+import { actionOf, outcomeOf } from './classify.js';
 import type { AuditGroup } from './correlator.js';
 import { AuditError } from './errors.js';
 import type { AuditRecord } from './parse-record.js';
@@ -16,12 +17,15 @@ import {
 } from './resolve-path.js';
 import { syscallInfo, type SyscallInfo } from './syscalls.js';
 import type { UserDb } from './user-db.js';
+import type { WatchedRoots } from './watched-roots.js';
 
 export interface EventContext {
   /** The sensor's rule key; groups under other keys are not Vigil's. */
   key: string;
   users: UserDb;
   paths: PathCache;
+  /** When known, names outside them are traced to the watched path. */
+  roots?: WatchedRoots;
 }
 
 /** What became of one group: an event, not ours, or ours but unusable. */
@@ -33,10 +37,6 @@ export type GroupResult =
 /** The kernel joins several rule keys of one event with this byte. */
 const KEY_SEPARATOR = '\x01';
 const AT_FDCWD = /^(?:ffffffff)?ffffff9c$/i;
-const O_ACCMODE = 0o3;
-const O_CREAT = 0o100;
-const EACCES = '-13';
-const EPERM = '-1';
 
 /**
  * Turns SYSCALL + CWD + PATH + PROCTITLE records into one access event.
@@ -63,8 +63,9 @@ export function groupToEvent(
   const outcome = outcomeOf(f);
   const items = pathItems(group.records);
   const action = actionOf(info, f, items, outcome);
-  const resolve = resolveContext(group.records, info, f, ctx.paths);
+  const resolve = resolveContext(group.records, items, info, f, ctx.paths);
   const located = locate(action, info, items, resolve, outcome);
+  if (ctx.roots !== undefined) reachWatched(located, ctx.roots, ctx.paths);
   if (located.path === undefined) {
     return { status: 'skipped', reason: 'no path could be named' };
   }
@@ -75,6 +76,7 @@ export function groupToEvent(
     outcome,
     path: located.path,
     ...(located.target === undefined ? {} : { target: located.target }),
+    ...(located.via === undefined ? {} : { via: located.via }),
     user: ctx.users.describe({
       uid: requireId(f, 'uid'),
       auid: requireId(f, 'auid'),
@@ -93,50 +95,38 @@ export function groupToEvent(
   return { status: 'event', event };
 }
 
-function outcomeOf(f: AuditRecord['fields']): Outcome {
-  if (f.success === 'yes') return 'success';
-  return f.exit === EACCES || f.exit === EPERM ? 'denied' : 'failed';
-}
-
-function actionOf(
-  info: SyscallInfo,
-  f: AuditRecord['fields'],
-  items: readonly PathItem[],
-  outcome: Outcome,
-): AccessAction {
-  const created = items.some((i) => i.nametype === 'CREATE');
-  switch (info.kind) {
-    case 'creat':
-      return created || outcome !== 'success' ? 'create' : 'write';
-    case 'openat2':
-      // Its flags sit in user memory the log never shows: assume the
-      // stronger access so that a policy on writes still sees it.
-      return created ? 'create' : 'write';
-    case 'open': {
-      const flags = parseInt(f[info.flagsArg ?? 'a1'] ?? '0', 16) || 0;
-      const parentOnly = items.every((i) => i.nametype === 'PARENT');
-      if (created || (flags & O_CREAT && parentOnly)) return 'create';
-      return (flags & O_ACCMODE) === 0 ? 'read' : 'write';
-    }
-    default:
-      return info.kind;
-  }
-}
-
 function resolveContext(
   records: readonly AuditRecord[],
+  items: readonly PathItem[],
   info: SyscallInfo,
   f: AuditRecord['fields'],
   cache: PathCache,
 ): ResolveContext {
-  const cwd = records.find((r) => r.type === 'CWD')?.fields.cwd ?? '/';
-  if (!cwd.startsWith('/')) {
-    throw new AuditError('VIGIL_AUDIT_EVENT_INCOMPLETE', 'CWD: not absolute');
+  const cwd = records.find((r) => r.type === 'CWD')?.fields.cwd;
+  const relative = items.some(
+    (i) => i.name !== null && !i.name.startsWith('/'),
+  );
+  if (cwd === undefined || cwd === null || !cwd.startsWith('/')) {
+    if (relative) {
+      throw new AuditError(
+        'VIGIL_AUDIT_EVENT_INCOMPLETE',
+        'CWD record missing or not absolute for a relative name',
+      );
+    }
+    return { cwd: '/', viaDirfd: false, cache }; // every name is absolute
   }
   const viaDirfd = (info.dirfdArgs ?? []).some(
     (arg) => !AT_FDCWD.test(f[arg] ?? ''),
   );
   return { cwd, viaDirfd, cache };
+}
+
+interface Located {
+  path?: string;
+  target?: string;
+  via?: string;
+  /** The PATH item the event's path comes from. */
+  item?: PathItem;
 }
 
 function locate(
@@ -145,7 +135,7 @@ function locate(
   items: readonly PathItem[],
   ctx: ResolveContext,
   outcome: Outcome,
-): { path?: string; target?: string; item?: PathItem } {
+): Located {
   const roles = pickItems(action, info.name, items);
   const resolved = new Map<PathItem, string>();
   const at = (item?: PathItem, parent?: PathItem) => {
@@ -161,6 +151,21 @@ function locate(
   const deleted = outcome === 'success' && action === 'delete';
   learnPaths(items, ctx, resolved, deleted);
   return { path, target, item: roles.subject };
+}
+
+// A name outside every root (a symlink, a hard link) that reached a watched
+// file: the event names the watched path and keeps the name used as `via`.
+function reachWatched(located: Located, roots: WatchedRoots, cache: PathCache) {
+  const { path, target, item } = located;
+  if (path === undefined || item === undefined || roots.contains(path)) return;
+  if (target !== undefined && roots.contains(target)) return;
+  const watched = roots.reach(path, item, cache);
+  if (watched === undefined) return;
+  located.via = path;
+  located.path = watched;
+  if (item.dev !== undefined && item.inode !== undefined) {
+    cache.set(item.dev, item.inode, watched);
+  }
 }
 
 function fileOf(item: PathItem | undefined): Pick<CapturedEvent, 'file'> {

@@ -51,6 +51,7 @@ export function compilePolicy(
     paths: doc.paths,
     pathMatchers: doc.paths.map((glob) => compileGlobs([glob])),
     except: doc.except?.length ? compileGlobs(doc.except) : null,
+    exceptGlobs: doc.except ?? [],
     vendors: doc.vendors ? new Set(doc.vendors) : null,
     allow: (doc.allow ?? []).map((r, i) => allowRule(r, ['allow', i], fail)),
     deny: (doc.deny ?? []).map((r, i) => denyRule(r, ['deny', i], fail)),

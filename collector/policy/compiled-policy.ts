@@ -32,6 +32,8 @@ export interface CompiledPolicy {
   pathMatchers: Matcher[];
   /** null: no `except`. */
   except: Matcher | null;
+  /** The `except` globs as written, for explanations. */
+  exceptGlobs: string[];
   vendors: ReadonlySet<string> | null;
   allow: CompiledRule[];
   deny: CompiledRule[];

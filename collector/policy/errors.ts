@@ -11,6 +11,9 @@ export const POLICY_ERROR_CODES = [
   'VIGIL_POLICY_TIMEZONE_UNKNOWN',
   'VIGIL_POLICY_TIME_INVALID',
   'VIGIL_POLICY_TEST_INVALID',
+  'VIGIL_POLICY_TEST_NONE',
+  'VIGIL_POLICY_EVENT_UNREADABLE',
+  'VIGIL_POLICY_EVENT_INVALID',
 ] as const;
 
 export type PolicyErrorCode = (typeof POLICY_ERROR_CODES)[number];
@@ -30,6 +33,8 @@ export class PolicyError extends VigilError<PolicyErrorCode> {
   readonly file: string;
   readonly field: string | undefined;
   readonly line: number | undefined;
+  /** The message without its `file:line: field:` prefix. */
+  readonly problem: string;
 
   constructor(
     code: PolicyErrorCode,
@@ -41,6 +46,7 @@ export class PolicyError extends VigilError<PolicyErrorCode> {
     this.file = source.file;
     this.field = source.field;
     this.line = source.line;
+    this.problem = problem;
   }
 }
 

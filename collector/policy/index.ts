@@ -1,6 +1,8 @@
 export { POLICY_ERROR_CODES, PolicyError } from './errors.js';
 export type { PolicyErrorCode, PolicyErrorSource } from './errors.js';
 export { PolicySet } from './policy-set.js';
+export { readEventFile } from './event-file.js';
+export type { Explanation } from './explain.js';
 export { parsePolicyTests, runPolicyTests } from './policy-tests.js';
 export type { PolicyTestCase, PolicyTestResult } from './policy-tests.js';
 export { SEVERITIES } from './types.js';

@@ -21,10 +21,12 @@ const TEST_FILE = /\.test\.ya?ml$/;
  * in a directory (not below it) except `*.test.yaml`, sorted by name.
  */
 export function readPolicySources(dirOrFile: string): PolicySource[] {
-  const files = isDirectory(dirOrFile)
-    ? listPolicyFiles(dirOrFile)
-    : [dirOrFile];
-  return files.map(readPolicySource);
+  return policyFilePaths(dirOrFile).map(readPolicySource);
+}
+
+/** The files `readPolicySources` reads, in the same order. */
+export function policyFilePaths(dirOrFile: string): string[] {
+  return isDirectory(dirOrFile) ? listPolicyFiles(dirOrFile) : [dirOrFile];
 }
 
 function isDirectory(path: string): boolean {

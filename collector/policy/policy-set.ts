@@ -4,6 +4,7 @@ import type { CompiledPolicy } from './compiled-policy.js';
 import { PolicyError } from './errors.js';
 import { evaluatePolicy } from './evaluate-policy.js';
 import { EventContext } from './event-context.js';
+import { type Explanation, explainEvent } from './explain.js';
 import { PathIndex } from './path-index.js';
 import {
   type PolicySource,
@@ -83,6 +84,14 @@ export class PolicySet {
     if (inScope.length === 0) return [];
     const ctx = new EventContext(event);
     return inScope.flatMap((policy) => evaluatePolicy(policy, ctx));
+  }
+
+  /**
+   * Why `evaluate` decides as it does for `event`: every policy's scope,
+   * every condition of the rules in scope, and the same violations.
+   */
+  explain(event: AccessEvent): Explanation {
+    return explainEvent(this.compiled, event);
   }
 
   /** The `paths` globs of every policy that applies to `vendor`, deduplicated. */

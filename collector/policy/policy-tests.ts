@@ -64,10 +64,8 @@ export function parsePolicyTests(file: string, text: string): PolicyTestCase[] {
   return raw.map((item, i) => {
     const event = completeEvent(item.event as Record<string, unknown>);
     if (!validateEvent(event)) {
-      const error = validateEvent.errors?.[0];
-      const at = (error?.instancePath ?? '').split('/').slice(1);
-      const problem = error?.message ?? 'is not valid';
-      fail(source, [i, 'event', ...at.map(numberish)], problem);
+      const { at, problem } = eventProblem();
+      fail(source, [i, 'event', ...at], problem);
     }
     return {
       name: String(item.name),
@@ -104,6 +102,24 @@ function mismatch(
   return violations.some((v) => v.rule === testCase.rule)
     ? undefined
     : `expected a violation of rule ${testCase.rule}, got ${got}`;
+}
+
+/**
+ * Completes a partial event with the defaults `parsePolicyTests` documents
+ * and checks it against the access event schema.
+ */
+export function completePartialEvent(
+  partial: Record<string, unknown>,
+): { event: AccessEvent } | { at: (string | number)[]; problem: string } {
+  const event = completeEvent(partial);
+  return validateEvent(event) ? { event } : eventProblem();
+}
+
+/** Where and why the last `validateEvent` call failed. */
+function eventProblem(): { at: (string | number)[]; problem: string } {
+  const error = validateEvent.errors?.[0];
+  const at = (error?.instancePath ?? '').split('/').slice(1);
+  return { at: at.map(numberish), problem: error?.message ?? 'is not valid' };
 }
 
 function completeEvent(partial: Record<string, unknown>): unknown {

@@ -10,15 +10,34 @@ export interface Condition {
   explain(ctx: EventContext): string;
   /** What it matched, for deny reasons, e.g. "group contractors". */
   matched?(ctx: EventContext): string;
+  /** The rule key it checks, for `vigil policy explain`. */
+  readonly field: ConditionField;
+  /** The values it accepts, e.g. "read, write". */
+  readonly wants: string;
+  /** The event's value it compares, e.g. "delete" or "no user". */
+  got(ctx: EventContext): string;
 }
 
+export type ConditionField =
+  | 'actions'
+  | 'outcome'
+  | 'users'
+  | 'groups'
+  | 'processes'
+  | 'valid'
+  | 'schedule';
+
 const NO_USER = ' (no user was attributed)';
+const NOBODY = 'no user';
 
 export function actionsCondition(actions: readonly string[]): Condition {
   const set = new Set(actions);
   return {
     test: (ctx) => set.has(ctx.event.action),
     explain: () => `covers only ${orList(actions)}`,
+    field: 'actions',
+    wants: actions.join(', '),
+    got: (ctx) => ctx.event.action,
   };
 }
 
@@ -27,6 +46,9 @@ export function outcomeCondition(outcomes: readonly string[]): Condition {
   return {
     test: (ctx) => set.has(ctx.event.outcome),
     explain: () => `applies only to outcome ${orList(outcomes)}`,
+    field: 'outcome',
+    wants: outcomes.join(', '),
+    got: (ctx) => ctx.event.outcome,
   };
 }
 
@@ -37,6 +59,9 @@ export function usersCondition(users: readonly string[]): Condition {
     explain: (ctx) =>
       `needs user ${orList(users)}${ctx.person === null ? NO_USER : ''}`,
     matched: (ctx) => `user ${ctx.person ?? ''}`,
+    field: 'users',
+    wants: users.join(', '),
+    got: (ctx) => ctx.person ?? NOBODY,
   };
 }
 
@@ -48,6 +73,10 @@ export function groupsCondition(groups: readonly string[]): Condition {
     explain: (ctx) =>
       `needs group ${orList(groups)}${ctx.groups === null ? NO_USER : ''}`,
     matched: (ctx) => `group ${firstHeld(ctx) ?? ''}`,
+    field: 'groups',
+    wants: groups.join(', '),
+    got: (ctx) =>
+      ctx.groups === null ? NOBODY : ctx.groups.join(', ') || 'no groups',
   };
 }
 
@@ -61,6 +90,9 @@ export function processesCondition(
     explain: (ctx) =>
       `needs process ${orList(globs)} (${ctx.exe === null ? 'no process was attributed' : `it was ${ctx.exe}`})`,
     matched: (ctx) => `process ${ctx.exe ?? ''}`,
+    field: 'processes',
+    wants: globs.join(', '),
+    got: (ctx) => ctx.exe ?? 'no process',
   };
 }
 
@@ -75,6 +107,9 @@ export function scheduleCondition(schedule: Schedule): Condition {
       const night = local === null ? '' : nightNote(schedule, local);
       return `allows ${schedule.text} (${whenText(ctx, schedule.timezone)}${night})`;
     },
+    field: 'schedule',
+    wants: schedule.text,
+    got: (ctx) => localLabel(ctx, schedule.timezone),
   };
 }
 
@@ -86,6 +121,9 @@ export function validityCondition(validity: Validity): Condition {
     },
     explain: (ctx) =>
       `is ${validityText(validity)} (${whenText(ctx, validity.timezone)})`,
+    field: 'valid',
+    wants: validityText(validity),
+    got: (ctx) => localLabel(ctx, validity.timezone),
   };
 }
 
@@ -94,4 +132,12 @@ function whenText(ctx: EventContext, timezone: string): string {
   return local === null
     ? `the event time ${JSON.stringify(ctx.event.time)} is not readable`
     : `it was ${local.label}`;
+}
+
+/** "Sat 2025-03-01 23:14 Asia/Shanghai", or why there is no reading. */
+function localLabel(ctx: EventContext, timezone: string): string {
+  const local = ctx.local(timezone);
+  return local === null
+    ? `unreadable time ${JSON.stringify(ctx.event.time)}`
+    : `${local.label} ${timezone}`;
 }

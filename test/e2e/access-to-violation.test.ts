@@ -19,6 +19,8 @@ import {
 } from '../../protocol/chain.js';
 import type { AccessEvent } from '../../protocol/event.js';
 import type { ViolationView } from '../../cli/violations.js';
+import { removeRules } from '../../agent/audit/rules.js';
+import { AUDIT_KEY } from '../../agent/run.js';
 import { auditReady } from '../helpers/audit.js';
 import { ensureGroup, ensureUser, runAs } from '../helpers/linux-users.js';
 import {
@@ -129,6 +131,8 @@ describe.runIf(ready)(
     afterAll(async () => {
       await stopDaemon(agent);
       await stopDaemon(collector);
+      // A stopped agent leaves its rules for its next start; this one is gone.
+      await removeRules(AUDIT_KEY);
       if (root) rmSync(root, { recursive: true, force: true });
     });
 

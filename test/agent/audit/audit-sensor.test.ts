@@ -1,10 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -186,6 +188,38 @@ describe.skipIf(SKIP_LIVE)('AuditSensor on this machine (live)', () => {
       expect(reads(second, 'between')).toBe(1);
       expect(reads(second, 'before')).toBe(0);
       expect(await listRules(KEY)).toEqual([]);
+    });
+  });
+
+  describe('when a watched file is reached through a link outside', () => {
+    it('names the watched path and keeps the name used as via', async () => {
+      const tree = join(dir, 'linked');
+      const single = join(dir, 'single');
+      const outside = join(dir, 'outside');
+      for (const d of [tree, single, outside]) mkdirSync(d);
+      writeFileSync(join(tree, 'secret'), 'x');
+      writeFileSync(join(single, 'file'), 'y');
+      symlinkSync(join(tree, 'secret'), join(outside, 'soft'));
+      linkSync(join(single, 'file'), join(outside, 'hard'));
+      const seen: CapturedEvent[] = [];
+      const sensor = new AuditSensor(
+        {
+          paths: [tree, join(single, 'file')],
+          key: KEY,
+          checkpointFile: join(dir, 'links.checkpoint'),
+          ...FAST,
+        },
+        (e) => seen.push(e),
+      );
+      await sensor.start();
+      run('cat', join(outside, 'soft'));
+      run('cat', join(outside, 'hard'));
+      await waitFor(() => seen.length >= 2, 'both reads');
+      await sensor.stop();
+      expect(seen.map((e) => [e.action, e.path, e.via])).toEqual([
+        ['read', join(tree, 'secret'), join(outside, 'soft')],
+        ['read', join(single, 'file'), join(outside, 'hard')],
+      ]);
     });
   });
 

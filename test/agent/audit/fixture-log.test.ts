@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventsOf, fixture } from './helpers.js';
+import { eventsOf, fixture, linesOf } from './helpers.js';
 
 const LOG = fixture('debian12-linux6.18-enriched.log');
 const D = '/tmp/vigil-fixture';
@@ -179,6 +179,22 @@ describe('audit pipeline on a log captured on this machine', () => {
       const events = eventsOf(LOG, 'vfix').events;
       const unlink = events.find((e) => e.audit?.serial === 76);
       expect(unlink?.path).toBe(`${D}/données/é.txt`);
+    });
+  });
+
+  describe('when a group lacks its CWD record', () => {
+    const withoutCwd = (serial: number) =>
+      linesOf(LOG, serial).filter((l) => !l.startsWith('type=CWD'));
+
+    it('still builds the event when every name is absolute', () => {
+      const { events } = eventsOf(withoutCwd(68), 'vfix');
+      expect(events[0]?.path).toBe(`${D}/a`);
+    });
+
+    it('counts a relative name as malformed rather than guess', () => {
+      const { events, pipeline } = eventsOf(withoutCwd(73), 'vfix');
+      expect(events).toHaveLength(0);
+      expect(pipeline.stats.malformed).toBe(1);
     });
   });
 });
