@@ -60,6 +60,7 @@ export async function runAgent(
     sealingCertPem: state.sealingCertPem,
     maxEvents: config.batch.maxEvents,
     maxWaitMs: config.batch.maxWaitMs,
+    maxSpoolBytes: config.spool.maxBytes,
     onSealed: () => {
       // Everything the sensor handed over is now in the spool, so its read
       // position may move past it.

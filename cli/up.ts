@@ -30,7 +30,7 @@ const DEMO_FILES: Record<string, string> = {
   'customers/clients.csv':
     'id,name,phone\n1,Li Wei,+86-10-5550-0101\n2,Anna Berg,+46-8-555-0102\n',
   'customers/contracts.csv': 'id,client,value\nC-17,1,120000\nC-18,2,98000\n',
-  'source/billing/invoice.ts': 'export const VAT_RATE = 0.13;\n',
+  'finance/reports/2026-q3.csv': 'quarter,revenue\n2026-Q3,1830000\n',
 };
 
 /**
@@ -92,7 +92,7 @@ export function registerUpCommand(program: Command): void {
       await agent.stop({ removeRules: true });
       await collector.close();
       console.log(
-        `stored in ${collectorDir}; list again with: vigil violations list --data ${collectorDir}`,
+        `stored in ${collectorDir}; list again with: npx vigil violations list --data ${collectorDir}`,
       );
     });
 }

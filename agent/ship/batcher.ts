@@ -12,6 +12,8 @@ import type { Spool } from '../spool/spool.js';
 export const BATCH_MAX_EVENTS = 500;
 /** …or when its oldest event has waited this long (`max_wait`). */
 export const BATCH_MAX_WAIT_MS = 1_000;
+/** Default bound of the spool on disk (`spool.max_bytes`): 256 MiB. */
+export const SPOOL_MAX_BYTES = 256 * 1024 * 1024;
 
 export interface BatcherOptions {
   spool: Spool;
@@ -20,6 +22,8 @@ export interface BatcherOptions {
   sealingCertPem: string;
   maxEvents?: number;
   maxWaitMs?: number;
+  /** Spool bound (`spool.max_bytes`); default SPOOL_MAX_BYTES. */
+  maxSpoolBytes?: number;
   /** Called after every sealed batch reached the spool. */
   onSealed?: () => void;
 }
@@ -34,10 +38,12 @@ export class Batcher {
   private timer: NodeJS.Timeout | undefined;
   private readonly maxEvents: number;
   private readonly maxWaitMs: number;
+  private readonly maxSpoolBytes: number;
 
   constructor(private readonly options: BatcherOptions) {
     this.maxEvents = options.maxEvents ?? BATCH_MAX_EVENTS;
     this.maxWaitMs = options.maxWaitMs ?? BATCH_MAX_WAIT_MS;
+    this.maxSpoolBytes = options.maxSpoolBytes ?? SPOOL_MAX_BYTES;
   }
 
   push(event: CapturedEvent): void {
@@ -49,22 +55,41 @@ export class Batcher {
     }
   }
 
-  /** Seals whatever is pending now. */
+  /**
+   * Seals whatever is pending now, led by an `events.dropped` event for any
+   * drops not yet reported. When the sealed batch does not fit in the
+   * spool, its captured events are counted as dropped instead, so that
+   * sent + spooled + dropped = captured always holds; the report of those
+   * drops is sealed with the first batch that fits again.
+   */
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.length === 0) return;
+    const { spool } = this.options;
+    const drops = spool.unreportedDrops();
+    if (this.pending.length === 0 && drops === 0) return;
     const captured = this.pending;
     this.pending = [];
-    const events = this.chain(captured);
+    const report = drops > 0 ? [droppedEvent(drops, this.maxSpoolBytes)] : [];
+    const events = this.chain([...report, ...captured]);
     const batch = buildBatch(
       events,
       this.options.agent.id,
       this.options.privateKeyPem,
     );
     const envelope = sealBatch(batch, this.options.sealingCertPem);
-    this.options.spool.append(envelope, batch.checkpoint.head);
+    if (!this.fits(JSON.stringify(envelope).length)) {
+      if (captured.length > 0) spool.recordDrop(captured.length);
+      return;
+    }
+    spool.append(envelope, batch.checkpoint.head, drops);
     this.options.onSealed?.();
+  }
+
+  /** An empty spool always takes one batch, so a bound never blocks all. */
+  private fits(bytes: number): boolean {
+    const depth = this.options.spool.depth();
+    return depth.envelopes === 0 || depth.bytes + bytes <= this.maxSpoolBytes;
   }
 
   private chain(captured: CapturedEvent[]): AccessEvent[] {
@@ -81,4 +106,16 @@ export class Batcher {
       return chained;
     });
   }
+}
+
+function droppedEvent(count: number, maxBytes: number): CapturedEvent {
+  return {
+    time: new Date().toISOString(),
+    source: 'agent',
+    action: 'events.dropped',
+    outcome: 'failed',
+    user: null,
+    process: null,
+    detail: { count, reason: 'spool full', spool_max_bytes: maxBytes },
+  };
 }

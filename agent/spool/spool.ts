@@ -66,23 +66,41 @@ export class Spool {
     return { seq: row.last_seq, head: row.head };
   }
 
-  /** Stores a sealed batch and moves the chain head, atomically. */
-  append(envelope: Envelope, head: string, now = new Date()): void {
+  /**
+   * Stores a sealed batch and moves the chain head, atomically. `reported`
+   * drops are those the batch's own `events.dropped` event accounts for.
+   */
+  append(envelope: Envelope, head: string, reported = 0): void {
     const body = JSON.stringify(envelope);
+    const { first, last } = envelope;
     this.db
       .transaction(() => {
-        this.sql.insert.run(
-          envelope.first,
-          envelope.last,
-          head,
-          body,
-          body.length,
-          now.toISOString(),
-        );
-        this.sql.setChain.run(envelope.last, head);
-        this.bump('captured', envelope.last - envelope.first + 1);
+        const now = new Date().toISOString();
+        this.sql.insert.run(first, last, head, body, body.length, now);
+        this.sql.setChain.run(last, head);
+        this.bump('captured', last - first + 1);
+        if (reported > 0) this.bump('unreported_drops', -reported);
       })
       .immediate();
+  }
+
+  /**
+   * Counts events that did not fit: captured, dropped, and waiting to be
+   * reported by a signed `events.dropped` event.
+   */
+  recordDrop(count: number): void {
+    this.db
+      .transaction(() => {
+        this.bump('captured', count);
+        this.bump('dropped', count);
+        this.bump('unreported_drops', count);
+      })
+      .immediate();
+  }
+
+  /** Dropped events that no `events.dropped` event in the spool reports yet. */
+  unreportedDrops(): number {
+    return this.counters().unreported_drops ?? 0;
   }
 
   oldest(): SpooledEnvelope | undefined {

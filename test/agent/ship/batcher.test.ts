@@ -44,8 +44,9 @@ describe('Batcher', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function batcher(maxEvents = 3) {
+  function batcher(maxEvents = 3, maxSpoolBytes?: number) {
     return new Batcher({
+      ...(maxSpoolBytes ? { maxSpoolBytes } : {}),
       spool,
       agent: AGENT,
       privateKeyPem: agentKeys.privateKeyPem,
@@ -112,6 +113,36 @@ describe('Batcher', () => {
       expect(batches[1]!.events[0]!.prev).toBe(
         hashEvent(batches[0]!.events[0]!),
       );
+    });
+  });
+
+  describe('when the spool is full', () => {
+    it('keeps capturing, counts what did not fit, and reports it in a signed event', () => {
+      const b = batcher(5, 20_000);
+      for (let i = 0; i < 200; i++) b.push(access(`/srv/f${i}`));
+      const counters = spool.counters();
+      expect(counters.dropped).toBeGreaterThan(0);
+      expect(spool.depth().bytes).toBeLessThanOrEqual(20_000 + 10_000);
+      const balance = () => {
+        const c = spool.counters();
+        return (c.sent ?? 0) + spool.depth().events + (c.dropped ?? 0);
+      };
+      expect(balance()).toBe(spool.counters().captured);
+
+      const shipped = openAll();
+      b.push(access('/srv/after'));
+      b.flush();
+      const [report] = openAll();
+      expect(report!.events[0]).toMatchObject({
+        action: 'events.dropped',
+        source: 'agent',
+        detail: { count: counters.dropped, reason: 'spool full' },
+      });
+      expect(report!.events[1]!.path).toBe('/srv/after');
+      const accepted = shipped.flatMap((x) => x.events).length;
+      expect(accepted + counters.dropped!).toBe(200);
+      expect(balance()).toBe(spool.counters().captured);
+      expect(spool.unreportedDrops()).toBe(0);
     });
   });
 
