@@ -1,9 +1,16 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { AgentRef, CapturedEvent, MetaAction } from '../protocol/event.js';
-import { AuditSensor, auditAvailable } from './audit/audit-sensor.js';
+import { auditAvailable } from './audit/audit-sensor.js';
 import type { AgentConfig } from './config.js';
+import {
+  checkCollectorHost,
+  computeCoverage,
+  type Coverage,
+} from './coverage.js';
+import { AuditCapture } from './audit-capture.js';
 import { Batcher } from './ship/batcher.js';
+import { CollectorClient } from './ship/collector-client.js';
 import { Shipper } from './ship/shipper.js';
 import { Spool } from './spool/spool.js';
 import { loadAgentState } from './state.js';
@@ -12,10 +19,14 @@ import { loadAgentState } from './state.js';
 export const AUDIT_KEY = 'vigil';
 /** How long a stopping agent keeps trying to deliver what it spooled. */
 const STOP_DRAIN_MS = 5_000;
+/** How often the agent asks the collector for its designated paths. */
+export const DESIGNATED_REFRESH_MS = 30_000;
 
 export interface RunningAgent {
   agent: AgentRef;
   sensors: string[];
+  /** Asks the collector for designated paths now and applies a change. */
+  refreshCoverage(): Promise<Coverage>;
   /**
    * Stops capture and ships what it can. Audit rules stay in the kernel
    * unless `removeRules`, so accesses during a restart are still logged and
@@ -26,12 +37,14 @@ export interface RunningAgent {
 
 /**
  * Wires the agent's path: sensors → batcher (chain, sign, seal) → spool →
- * shipper. Every start, stop and heartbeat is itself a signed event.
+ * shipper. Every start, stop, heartbeat and change of coverage is itself a
+ * signed event.
  */
 export async function runAgent(
   config: AgentConfig,
   logger: Logger,
 ): Promise<RunningAgent> {
+  await checkCollectorHost(config.collector);
   const state = loadAgentState(config.state);
   const agent: AgentRef = {
     id: state.identity.agentId,
@@ -40,19 +53,25 @@ export async function runAgent(
   };
   const log = logger.child({ agent: agent.id });
   const spool = new Spool(state.spoolFile);
+  const client = new CollectorClient(config.collector.replace(/\/+$/, ''), {
+    certPem: state.certPem,
+    privateKeyPem: state.privateKeyPem,
+    caPem: state.caPem,
+  });
   const shipper = new Shipper({
-    collector: config.collector.replace(/\/+$/, ''),
+    client,
     spool,
     agentId: agent.id,
-    tls: {
-      certPem: state.certPem,
-      privateKeyPem: state.privateKeyPem,
-      caPem: state.caPem,
-    },
     signingCertPem: state.signingCertPem,
     logger: log,
   });
-  let sensor: AuditSensor | undefined;
+  const capture = new AuditCapture({
+    key: AUDIT_KEY,
+    checkpointFile: state.auditCheckpointFile,
+    push: (event) => batcher.push(event),
+    flush: () => batcher.flush(),
+    logger: log,
+  });
   const batcher = new Batcher({
     spool,
     agent,
@@ -61,10 +80,10 @@ export async function runAgent(
     maxEvents: config.batch.maxEvents,
     maxWaitMs: config.batch.maxWaitMs,
     maxSpoolBytes: config.spool.maxBytes,
+    // Everything the sensor handed over is now in the spool, so its read
+    // position may move past it.
     onSealed: () => {
-      // Everything the sensor handed over is now in the spool, so its read
-      // position may move past it.
-      sensor?.saveCheckpoint();
+      capture.sealed();
       shipper.wake();
     },
   });
@@ -73,15 +92,15 @@ export async function runAgent(
 
   meta('agent.start', { pid: process.pid, watch: config.watch });
   shipper.start();
+  let coverage = computeCoverage(config.watch, []);
+  coverage = computeCoverage(config.watch, await designated());
   const sensors = await startSensors();
-  const heartbeat = setInterval(() => {
-    meta('heartbeat', {
-      sensors,
-      coverage: config.watch,
-      spool: spool.depth(),
-    });
-  }, config.heartbeatMs);
-  log.info({ sensors, watch: config.watch }, 'agent running');
+  const timers = [
+    setInterval(() => void refreshCoverage(), DESIGNATED_REFRESH_MS),
+    setInterval(() => meta('heartbeat', heartbeat()), config.heartbeatMs),
+  ];
+  spool.setStatus(heartbeat());
+  log.info({ sensors, coverage }, 'agent running');
 
   async function startSensors(): Promise<string[]> {
     if (!config.sensors.audit) return [];
@@ -91,27 +110,55 @@ export async function runAgent(
       meta('sensor.degraded', { sensor: 'audit', reason: available.reason });
       return [];
     }
-    sensor = new AuditSensor(
-      {
-        paths: config.watch,
-        key: AUDIT_KEY,
-        checkpointFile: state.auditCheckpointFile,
-      },
-      (event: CapturedEvent) => batcher.push(event),
-    );
-    await sensor.start();
+    await capture.watch(coverage.watched);
     return ['audit'];
+  }
+
+  async function designated(): Promise<string[]> {
+    try {
+      return await client.designatedPaths();
+    } catch (error) {
+      log.warn(
+        { err: error },
+        'designated paths unavailable; using the local watch list',
+      );
+      return coverage.designated;
+    }
+  }
+
+  async function refreshCoverage(): Promise<Coverage> {
+    const next = computeCoverage(config.watch, await designated());
+    if (next.watched.join('\n') !== coverage.watched.join('\n')) {
+      meta('config.changed', { watched: next.watched, missing: next.missing });
+      if (sensors.includes('audit')) await capture.watch(next.watched);
+      log.info({ coverage: next }, 'coverage changed');
+    }
+    coverage = next;
+    spool.setStatus(heartbeat());
+    return coverage;
+  }
+
+  function heartbeat(): Record<string, unknown> {
+    return {
+      sensors,
+      coverage,
+      spool: spool.depth(),
+      counters: spool.counters(),
+    };
   }
 
   return {
     agent,
     sensors,
+    refreshCoverage,
     async stop(options = {}) {
-      clearInterval(heartbeat);
-      await sensor?.stop({ keepRules: options.removeRules !== true });
+      timers.forEach(clearInterval);
+      await capture.stop(options.removeRules === true);
       meta('agent.stop', { pid: process.pid });
       batcher.flush();
       await shipper.stop(STOP_DRAIN_MS);
+      await client.close();
+      spool.setStatus(heartbeat());
       spool.close();
       log.info('agent stopped');
     },

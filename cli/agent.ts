@@ -6,6 +6,7 @@ import { runAgent } from '../agent/run.js';
 import { Spool } from '../agent/spool/spool.js';
 import { loadAgentState } from '../agent/state.js';
 import { createLogger } from '../collector/log.js';
+import type { SignedReceipt } from '../protocol/batch.js';
 import { untilSignal } from './collector.js';
 
 export function registerAgentCommands(program: Command): void {
@@ -62,7 +63,7 @@ export function registerAgentCommands(program: Command): void {
 
   agent
     .command('status')
-    .description('print spool depth, last receipt and counters')
+    .description('print coverage, spool depth, last receipt and counters')
     .requiredOption('--state <dir>', 'agent state directory')
     .option('--json', 'machine-readable output')
     .action((opts: { state: string; json?: boolean }) => {
@@ -74,13 +75,41 @@ export function registerAgentCommands(program: Command): void {
           spool: spool.depth(),
           chain: spool.chainState(),
           counters: spool.counters(),
-          lastReceipt: spool.lastReceipt(),
+          lastReceipt: spool.lastReceipt() as SignedReceipt | null,
+          running: spool.status() as StatusDetail | null,
         };
-        console.log(
-          opts.json ? JSON.stringify(status) : JSON.stringify(status, null, 2),
-        );
+        console.log(opts.json ? JSON.stringify(status) : formatStatus(status));
       } finally {
         spool.close();
       }
     });
+}
+
+interface StatusDetail {
+  sensors?: string[];
+  coverage?: { watched: string[]; missing: string[]; designated: string[] };
+}
+
+function formatStatus(s: {
+  agent: { agentId: string; vendor: string; collector: string };
+  spool: { envelopes: number; events: number; bytes: number };
+  chain: { seq: number };
+  counters: Record<string, number>;
+  lastReceipt: SignedReceipt | null;
+  running: StatusDetail | null;
+}): string {
+  const c = s.counters;
+  const coverage = s.running?.coverage;
+  const receipt = s.lastReceipt?.receipt;
+  return [
+    `agent      ${s.agent.agentId} (vendor ${s.agent.vendor}) -> ${s.agent.collector}`,
+    `sensors    ${s.running?.sensors?.join(', ') || 'none'}`,
+    `watching   ${coverage?.watched.join(', ') || 'nothing'}`,
+    `missing    ${coverage?.missing.join(', ') || 'none'}`,
+    `spool      ${s.spool.envelopes} batches, ${s.spool.events} events, ${s.spool.bytes} bytes`,
+    `chain      last seq ${s.chain.seq}`,
+    `receipt    ${receipt ? `seq ${receipt.seq} at ${receipt.received_at}` : 'none yet'}`,
+    `counters   captured ${c.captured ?? 0}, sent ${c.sent ?? 0}, ` +
+      `spooled ${s.spool.events}, dropped ${c.dropped ?? 0}`,
+  ].join('\n');
 }

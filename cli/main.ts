@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAgentCommands } from './agent.js';
 import { registerCollectorCommands } from './collector.js';
+import { registerPolicyCommands } from './policy.js';
 import { runCli } from './run-cli.js';
 import { registerUpCommand } from './up.js';
 import { registerViolationsCommands } from './violations.js';
@@ -17,6 +18,7 @@ const program = new Command('vigil')
 registerCollectorCommands(program);
 registerAgentCommands(program);
 registerViolationsCommands(program);
+registerPolicyCommands(program);
 registerUpCommand(program);
 
 await runCli(program, process.argv);

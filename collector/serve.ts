@@ -39,7 +39,13 @@ export async function serveCollector(
     policies: () => policies,
     ...(options.onViolation ? { onViolation: options.onViolation } : {}),
   });
-  const app = buildServer({ identity, store, ingest, logger: log });
+  const app = buildServer({
+    identity,
+    store,
+    ingest,
+    logger: log,
+    designated: (vendor) => policies.pathsForVendor(vendor),
+  });
   await app.listen({ host, port });
   const address = app.server.address();
   const bound = typeof address === 'object' && address ? address.port : port;

@@ -1,20 +1,17 @@
-import { Agent, request } from 'undici';
 import type { Logger } from 'pino';
-import { verifyReceipt, type SignedReceipt } from '../../protocol/batch.js';
+import { verifyReceipt } from '../../protocol/batch.js';
 import { AgentError } from '../errors.js';
-import { errorText } from '../enroll.js';
 import type { Spool, SpooledEnvelope } from '../spool/spool.js';
+import type { CollectorClient } from './collector-client.js';
 
 /** First retry delay after a failed send; doubles up to the maximum. */
 export const SHIP_BACKOFF_MIN_MS = 500;
 export const SHIP_BACKOFF_MAX_MS = 30_000;
-const SHIP_TIMEOUT_MS = 30_000;
 
 export interface ShipperOptions {
-  collector: string;
+  client: CollectorClient;
   spool: Spool;
   agentId: string;
-  tls: { certPem: string; privateKeyPem: string; caPem: string };
   signingCertPem: string;
   logger: Logger;
 }
@@ -24,21 +21,12 @@ export interface ShipperOptions {
  * collector's signed receipt for exactly that batch was verified.
  */
 export class Shipper {
-  private readonly dispatcher: Agent;
   private running = false;
   private wakeUp: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private failures = 0;
 
-  constructor(private readonly options: ShipperOptions) {
-    this.dispatcher = new Agent({
-      connect: {
-        ca: options.tls.caPem,
-        cert: options.tls.certPem,
-        key: options.tls.privateKeyPem,
-      },
-    });
-  }
+  constructor(private readonly options: ShipperOptions) {}
 
   start(): void {
     this.running = true;
@@ -65,7 +53,6 @@ export class Shipper {
     this.running = false;
     this.wakeUp?.();
     await this.loop;
-    await this.dispatcher.close();
   }
 
   private async run(): Promise<void> {
@@ -91,22 +78,7 @@ export class Shipper {
   }
 
   private async send(item: SpooledEnvelope): Promise<void> {
-    const res = await request(`${this.options.collector}/v1/batches`, {
-      method: 'POST',
-      dispatcher: this.dispatcher,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(item.envelope),
-      headersTimeout: SHIP_TIMEOUT_MS,
-      bodyTimeout: SHIP_TIMEOUT_MS,
-    });
-    const text = await res.body.text();
-    if (res.statusCode !== 200) {
-      throw new AgentError(
-        'VIGIL_BATCH_REFUSED',
-        `HTTP ${res.statusCode} ${errorText(text)}`,
-      );
-    }
-    const signed = JSON.parse(text) as SignedReceipt;
+    const signed = await this.options.client.postBatch(item.envelope);
     const receipt = verifyReceipt(signed, this.options.signingCertPem);
     if (
       receipt.agent !== this.options.agentId ||

@@ -137,6 +137,16 @@ export class Spool {
     return Object.fromEntries(rows.map((r) => [r.name, r.value]));
   }
 
+  /** Saves what `vigil agent status` shows beside the spool's counters. */
+  setStatus(status: unknown): void {
+    this.sql.setKv.run('status', JSON.stringify(status));
+  }
+
+  status(): unknown {
+    const row = this.sql.getKv.get('status') as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as unknown) : null;
+  }
+
   lastReceipt(): unknown {
     const row = this.sql.getKv.get('last_receipt') as
       { value: string } | undefined;

@@ -16,6 +16,8 @@ export interface ServerOptions {
   store: CollectorStore;
   ingest: Ingest;
   logger: Logger;
+  /** Globs of the policies that apply to a vendor, from the set in force. */
+  designated: (vendor: string) => string[];
 }
 
 declare module 'fastify' {
@@ -102,6 +104,10 @@ export function buildServer(options: ServerOptions) {
       );
       return result.receipt;
     });
+    // The designated paths for this agent's vendor (DESIGN section 5).
+    agents.get('/v1/designated', async (request) => ({
+      paths: options.designated(request.agent!.vendor),
+    }));
   });
   return app;
 }

@@ -207,6 +207,31 @@ describe.runIf(ready)(
       expect(event.user?.effective).toBe(INTERN);
     });
 
+    it('shows coverage and counters that add up in agent status', () => {
+      const out = vigil([
+        'agent',
+        'status',
+        '--state',
+        join(root, 'agent'),
+        '--json',
+      ]);
+      expect(out.status).toBe(0);
+      const status = JSON.parse(out.stdout) as {
+        spool: { events: number };
+        counters: Record<string, number>;
+        running: {
+          sensors: string[];
+          coverage: { watched: string[]; designated: string[] };
+        };
+      };
+      expect(status.running.sensors).toEqual(['audit']);
+      expect(status.running.coverage.watched).toEqual([customers]);
+      expect(status.running.coverage.designated).toEqual([`${customers}/**`]);
+      const { captured = 0, sent = 0, dropped = 0 } = status.counters;
+      expect(captured).toBeGreaterThan(0);
+      expect(sent + status.spool.events + dropped).toBe(captured);
+    });
+
     it('stores a chain that verifies from seq 1 to the last from the store alone', async () => {
       await stopDaemon(agent);
       const db = new Database(join(dataDir, 'store.db'), { readonly: true });

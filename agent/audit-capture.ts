@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import type { CapturedEvent } from '../protocol/event.js';
+import { AuditSensor } from './audit/audit-sensor.js';
+
+export interface AuditCaptureOptions {
+  key: string;
+  checkpointFile: string;
+  /** Hands one event to the batcher (in memory until sealed). */
+  push: (event: CapturedEvent) => void;
+  /** Seals what the batcher holds into the spool. */
+  flush: () => void;
+  logger: Logger;
+}
+
+/**
+ * The agent's audit sensor across changes of coverage. A new set of paths
+ * restarts the sensor: the old one drains, its events are sealed and its
+ * checkpoint saved, and the new one resumes from that checkpoint with the
+ * new rules, so nothing logged in between is skipped or read twice.
+ */
+export class AuditCapture {
+  private sensor: AuditSensor | undefined;
+
+  constructor(private readonly options: AuditCaptureOptions) {}
+
+  async watch(paths: string[]): Promise<void> {
+    await this.sensor?.stop({ keepRules: true });
+    const { key, checkpointFile, push, flush, logger } = this.options;
+    this.sensor = new AuditSensor(
+      {
+        paths,
+        key,
+        checkpointFile,
+        // Events wait in the batcher before they are sealed; the read
+        // position moves only once they are in the spool (sealed()).
+        autoCheckpoint: false,
+        beforeFinalCheckpoint: flush,
+        onError: (error) => {
+          logger.error({ err: error }, 'audit sensor stopped');
+          push(degraded(error.message));
+        },
+      },
+      push,
+    );
+    await this.sensor.start();
+  }
+
+  /** Every event handed on so far is in the spool. */
+  sealed(): void {
+    this.sensor?.saveCheckpoint();
+  }
+
+  async stop(removeRules: boolean): Promise<void> {
+    await this.sensor?.stop({ keepRules: !removeRules });
+    this.sensor = undefined;
+  }
+}
+
+function degraded(reason: string): CapturedEvent {
+  return {
+    time: new Date().toISOString(),
+    source: 'agent',
+    action: 'sensor.degraded',
+    outcome: 'failed',
+    user: null,
+    process: null,
+    detail: { sensor: 'audit', reason },
+  };
+}
