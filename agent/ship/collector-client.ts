@@ -52,7 +52,7 @@ export class CollectorClient {
     const text = await res.body.text();
     if (res.statusCode !== 200) {
       throw new AgentError(
-        'VIGIL_BATCH_REFUSED',
+        'VIGIL_COLLECTOR_REFUSED',
         `${method} ${path}: HTTP ${res.statusCode} ${errorText(text)}`,
       );
     }
@@ -60,7 +60,7 @@ export class CollectorClient {
       return JSON.parse(text) as T;
     } catch {
       throw new AgentError(
-        'VIGIL_RECEIPT_INVALID',
+        'VIGIL_COLLECTOR_REFUSED',
         `${method} ${path}: the collector answered something that is not JSON`,
       );
     }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { verifyReceipt } from '../../protocol/batch.js';
-import { AgentError } from '../errors.js';
+import { ProtocolError } from '../../protocol/errors.js';
 import type { Spool, SpooledEnvelope } from '../spool/spool.js';
 import type { CollectorClient } from './collector-client.js';
 
@@ -85,7 +85,7 @@ export class Shipper {
       receipt.seq !== item.last ||
       receipt.head !== item.head
     ) {
-      throw new AgentError(
+      throw new ProtocolError(
         'VIGIL_RECEIPT_INVALID',
         `receipt names ${receipt.agent} seq ${receipt.seq}, not this batch (seq ${item.last})`,
       );
