@@ -13,7 +13,10 @@ const program = new Command('vigil')
       'machines and flags what the contract does not allow.',
   )
   .version('0.1.0')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Before any subcommand exists, so that every one inherits it: usage
+  // errors then reach runCli, which exits 2 for them.
+  .exitOverride();
 
 registerCollectorCommands(program);
 registerAgentCommands(program);

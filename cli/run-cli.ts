@@ -6,11 +6,10 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
 /**
- * Runs the program and turns every Vigil error into one line on stderr with
+ * Runs the program (built with `exitOverride()`) and turns every Vigil error into one line on stderr with
  * its stable code; anything else is a bug and keeps its stack.
  */
 export async function runCli(program: Command, argv: string[]): Promise<void> {
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -6,12 +6,14 @@ import { AGENT_ERROR_CODES } from '../agent/errors.js';
 import { FS_ERROR_CODES } from '../agent/fs/errors.js';
 import { COLLECTOR_ERROR_CODES } from '../collector/errors.js';
 import { POLICY_ERROR_CODES } from '../collector/policy/errors.js';
+import { POLICY_LINT_CODES } from '../collector/policy/lint-issue.js';
 import { PROTOCOL_ERROR_CODES } from '../protocol/errors.js';
 
 const LISTS: Record<string, readonly string[]> = {
   protocol: PROTOCOL_ERROR_CODES,
   collector: COLLECTOR_ERROR_CODES,
   policy: POLICY_ERROR_CODES,
+  'policy lint': POLICY_LINT_CODES,
   agent: AGENT_ERROR_CODES,
   audit: AUDIT_ERROR_CODES,
   fs: FS_ERROR_CODES,
@@ -35,7 +37,7 @@ describe('error codes', () => {
       join(import.meta.dirname, '..', 'docs', 'errors.md'),
       'utf8',
     );
-    const documented = [...doc.matchAll(/^\| `(VIGIL_[A-Z0-9_]+)` \|/gm)].map(
+    const documented = [...doc.matchAll(/^\| `(VIGIL_[A-Z0-9_]+)` +\|/gm)].map(
       (m) => m[1],
     );
     expect([...documented].sort()).toEqual([...ALL].sort());

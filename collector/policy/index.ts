@@ -7,3 +7,20 @@ export { parsePolicyTests, runPolicyTests } from './policy-tests.js';
 export type { PolicyTestCase, PolicyTestResult } from './policy-tests.js';
 export { SEVERITIES } from './types.js';
 export type { PolicySummary, Severity, ViolationDraft } from './types.js';
+export { explainEvent } from './explain.js';
+export {
+  hasErrors,
+  lintPolicyDocuments,
+  lintPolicyFiles,
+  POLICY_LINT_CODES,
+} from './lint.js';
+export type {
+  LintCode,
+  LintFinding,
+  LintOptions,
+  LintReport,
+  LintSeverity,
+  PolicyLintCode,
+} from './lint.js';
+export { runPolicyTestFiles } from './test-files.js';
+export type { PolicyTestFileReport } from './test-files.js';

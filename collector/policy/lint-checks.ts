@@ -57,7 +57,10 @@ function removesWhole(except: string, glob: string): boolean {
 }
 
 /** A `paths` glob that can match nothing at or below any root. */
-function rootIssues(doc: PolicyDocument, roots: readonly string[]): LintIssue[] {
+function rootIssues(
+  doc: PolicyDocument,
+  roots: readonly string[],
+): LintIssue[] {
   if (roots.length === 0) return [];
   return doc.paths.flatMap((glob, i) => {
     if (roots.some((root) => reachesRoot(glob, root))) return [];

@@ -122,7 +122,7 @@ export function validityCondition(validity: Validity): Condition {
     explain: (ctx) =>
       `is ${validityText(validity)} (${whenText(ctx, validity.timezone)})`,
     field: 'valid',
-    wants: validityText(validity),
+    wants: validityText(validity).replace(/^valid /, ''),
     got: (ctx) => localLabel(ctx, validity.timezone),
   };
 }

@@ -1,14 +1,5 @@
-import {
-  chmodSync,
-  chownSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,16 +10,13 @@ import {
 } from '../../protocol/chain.js';
 import type { AccessEvent } from '../../protocol/event.js';
 import type { ViolationView } from '../../cli/violations.js';
-import { removeRules } from '../../agent/audit/rules.js';
-import { AUDIT_KEY } from '../../agent/run.js';
 import { auditReady } from '../helpers/audit.js';
+import { deploy, type Deployment } from '../helpers/deployment.js';
 import { ensureGroup, ensureUser, runAs } from '../helpers/linux-users.js';
 import {
-  freePort,
   requireBuild,
   stopDaemon,
   vigil,
-  vigilDaemon,
   waitFor,
 } from '../helpers/vigil-cli.js';
 
@@ -39,11 +27,10 @@ const ready = await auditReady();
 describe.runIf(ready)(
   'end to end: a real access becomes a flagged violation',
   () => {
-    let root: string;
+    let d: Deployment;
     let customers: string;
     let dataDir: string;
-    let collector: ChildProcess | undefined;
-    let agent: ChildProcess | undefined;
+    let root: string;
     let analystUid: number;
 
     beforeAll(async () => {
@@ -51,10 +38,12 @@ describe.runIf(ready)(
       ensureGroup('analysts');
       analystUid = ensureUser(ANALYST, ['analysts']);
       ensureUser(INTERN);
-      root = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-      chmodSync(root, 0o755);
+      d = await deploy({
+        policy: (r) => policyYaml(join(r, 'customers')),
+        watch: (r) => [join(r, 'customers')],
+      });
+      ({ root, dataDir } = d);
       customers = join(root, 'customers');
-      mkdirSync(customers, { mode: 0o777 });
       chmodSync(customers, 0o777);
       writeFileSync(join(customers, 'clients.csv'), 'id,name\n1,Li Wei\n', {
         mode: 0o644,
@@ -64,76 +53,11 @@ describe.runIf(ready)(
       });
       writeFileSync(join(customers, 'old.csv'), 'id\n', { mode: 0o644 });
       chownSync(join(customers, 'old.csv'), analystUid, 0);
-      const policies = join(root, 'policies');
-      mkdirSync(policies);
-      writeFileSync(join(policies, 'customers.yaml'), policyYaml(customers));
-
-      dataDir = join(root, 'collector');
-      expect(vigil(['collector', 'init', '--data', dataDir]).status).toBe(0);
-      const port = await freePort();
-      collector = (
-        await vigilDaemon(
-          [
-            'collector',
-            'serve',
-            '--data',
-            dataDir,
-            '--listen',
-            `127.0.0.1:${port}`,
-            '--policies',
-            policies,
-          ],
-          (line) => line.includes('collector listening'),
-        )
-      ).child;
-      const token = JSON.parse(
-        vigil([
-          'collector',
-          'token',
-          '--data',
-          dataDir,
-          '--vendor',
-          'acme-sub',
-          '--json',
-        ]).stdout,
-      ) as {
-        token: string;
-        caFingerprint: string;
-      };
-      const state = join(root, 'agent');
-      const url = `https://127.0.0.1:${port}`;
-      const enrolled = vigil([
-        'agent',
-        'enroll',
-        '--collector',
-        url,
-        '--token',
-        token.token,
-        '--ca-fingerprint',
-        token.caFingerprint,
-        '--state',
-        state,
-      ]);
-      expect(enrolled.stderr).toBe('');
-      expect(enrolled.status).toBe(0);
-      const config = join(root, 'agent.yaml');
-      writeFileSync(
-        config,
-        `collector: ${url}\nstate: ${state}\nwatch: [${customers}]\nbatch: { max_wait: 200ms }\n`,
-      );
-      agent = (
-        await vigilDaemon(['agent', 'run', '--config', config], (l) =>
-          l.includes('agent running'),
-        )
-      ).child;
+      await d.startAgent();
     }, 120_000);
 
     afterAll(async () => {
-      await stopDaemon(agent);
-      await stopDaemon(collector);
-      // A stopped agent leaves its rules for its next start; this one is gone.
-      await removeRules(AUDIT_KEY);
-      if (root) rmSync(root, { recursive: true, force: true });
+      await d?.close();
     });
 
     it('does not flag a read by an analyst', async () => {
@@ -233,7 +157,7 @@ describe.runIf(ready)(
     });
 
     it('stores a chain that verifies from seq 1 to the last from the store alone', async () => {
-      await stopDaemon(agent);
+      await stopDaemon(d.agent);
       const db = new Database(join(dataDir, 'store.db'), { readonly: true });
       const rows = db
         .prepare('SELECT * FROM events ORDER BY agent, seq')
@@ -248,22 +172,10 @@ describe.runIf(ready)(
       expect(events.at(-1)!.action).toBe('agent.stop');
     });
 
-    function storedEvents(): AccessEvent[] {
-      const db = new Database(join(dataDir, 'store.db'), { readonly: true });
-      try {
-        const rows = db
-          .prepare('SELECT canonical FROM events ORDER BY seq')
-          .all() as { canonical: string }[];
-        return rows.map((r) => JSON.parse(r.canonical) as AccessEvent);
-      } finally {
-        db.close();
-      }
-    }
-
     function eventWhere(
       match: (e: AccessEvent) => boolean,
     ): Promise<AccessEvent> {
-      return waitFor('event', () => storedEvents().find(match));
+      return waitFor('event', () => d.storedEvents().find(match));
     }
 
     function violationsOf(event: AccessEvent): ViolationView[] {
