@@ -15,6 +15,8 @@ export interface AgentConfig {
   spool: { maxBytes: number };
   sensors: { audit: boolean };
   heartbeatMs: number;
+  /** How often the collector is asked for the designated paths. */
+  designatedRefreshMs: number;
   logLevel: string;
 }
 
@@ -26,6 +28,7 @@ interface RawConfig {
   spool: { max_bytes: number };
   sensors: { audit: boolean };
   heartbeat: string;
+  designated_refresh: string;
   log_level: string;
 }
 
@@ -92,6 +95,10 @@ export function parseAgentConfig(text: string, file = 'config'): AgentConfig {
     spool: { maxBytes: raw.spool.max_bytes },
     sensors: raw.sensors,
     heartbeatMs: parseDuration(raw.heartbeat, 'heartbeat'),
+    designatedRefreshMs: parseDuration(
+      raw.designated_refresh,
+      'designated_refresh',
+    ),
     logLevel: raw.log_level,
   };
 }

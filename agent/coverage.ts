@@ -31,11 +31,14 @@ export function computeCoverage(
  * which is a config mistake; an unreachable collector is not (the spool
  * holds batches until it is back).
  */
-export async function checkCollectorHost(url: string): Promise<void> {
+export async function checkCollectorHost(
+  url: string,
+  resolve: (host: string) => Promise<unknown> = lookup,
+): Promise<void> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) !== 0) return;
   try {
-    await lookup(host);
+    await resolve(host);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOTFOUND') return;
     throw new AgentError(

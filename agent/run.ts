@@ -19,8 +19,6 @@ import { loadAgentState } from './state.js';
 export const AUDIT_KEY = 'vigil';
 /** How long a stopping agent keeps trying to deliver what it spooled. */
 const STOP_DRAIN_MS = 5_000;
-/** How often the agent asks the collector for its designated paths. */
-export const DESIGNATED_REFRESH_MS = 30_000;
 
 export interface RunningAgent {
   agent: AgentRef;
@@ -96,7 +94,7 @@ export async function runAgent(
   coverage = computeCoverage(config.watch, await designated());
   const sensors = await startSensors();
   const timers = [
-    setInterval(() => void refreshCoverage(), DESIGNATED_REFRESH_MS),
+    setInterval(() => void refreshCoverage(), config.designatedRefreshMs),
     setInterval(() => meta('heartbeat', heartbeat()), config.heartbeatMs),
   ];
   spool.setStatus(heartbeat());

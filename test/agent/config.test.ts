@@ -15,6 +15,7 @@ describe('agent config', () => {
         spool: { maxBytes: 268435456 },
         sensors: { audit: true },
         heartbeatMs: 60_000,
+        designatedRefreshMs: 30_000,
         logLevel: 'info',
       });
     });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChainLinks } from '../../protocol/chain.js';
@@ -23,6 +23,7 @@ describe.runIf(ready)('agent resilience on the real audit subsystem', () => {
       policy: (r) =>
         `id: p\nseverity: low\npaths: ["${r}/files/**"]\nallow:\n  - { name: all, actions: [read] }\n`,
       watch: (r) => [join(r, 'files')],
+      config: 'designated_refresh: 1s\n',
     });
     dir = join(d.root, 'files');
     for (let i = 0; i < 200; i++) writeFileSync(join(dir, `f${i}`), `${i}\n`);
@@ -87,5 +88,38 @@ describe.runIf(ready)('agent resilience on the real audit subsystem', () => {
       for (let i = 0; i < 3; i++) paths.push(access());
       await expectDeliveredOnce(paths, 60_000);
     }, 120_000);
+  });
+
+  describe('when a policy adds a path while the agent runs', () => {
+    it('watches it without a restart and records the change', async () => {
+      const added = join(d.root, 'added');
+      mkdirSync(added);
+      writeFileSync(join(added, 'new.csv'), 'x\n');
+      writeFileSync(
+        join(d.policies, 'added.yaml'),
+        `id: added\nseverity: low\npaths: ["${added}/**"]\nallow: []\n`,
+      );
+      d.collector!.kill('SIGHUP');
+      await waitFor(
+        'the config.changed event',
+        () =>
+          d
+            .storedEvents()
+            .find(
+              (e) =>
+                e.action === 'config.changed' &&
+                JSON.stringify(e.detail).includes(added),
+            ),
+        30_000,
+      );
+      expect(spawnSync('cat', [join(added, 'new.csv')]).status).toBe(0);
+      await waitFor('the read of the new path', () =>
+        d
+          .storedEvents()
+          .find(
+            (e) => e.action === 'read' && e.path === join(added, 'new.csv'),
+          ),
+      );
+    }, 60_000);
   });
 });

@@ -20,6 +20,8 @@ import { freePort, stopDaemon, vigil, vigilDaemon } from './vigil-cli.js';
  */
 export interface Deployment {
   root: string;
+  /** The collector's policy directory. */
+  policies: string;
   dataDir: string;
   stateDir: string;
   url: string;
@@ -35,6 +37,8 @@ export async function deploy(options: {
   policy: (root: string) => string;
   watch: (root: string) => string[];
   maxWait?: string;
+  /** Extra lines of agent YAML config. */
+  config?: string;
 }): Promise<Deployment> {
   const root = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
   chmodSync(root, 0o755);
@@ -51,6 +55,7 @@ export async function deploy(options: {
 
   const d: Deployment = {
     root,
+    policies,
     dataDir,
     stateDir,
     url,
@@ -129,7 +134,8 @@ export async function deploy(options: {
   for (const path of watch) mkdirSync(path, { recursive: true, mode: 0o777 });
   writeFileSync(
     config,
-    `collector: ${url}\nstate: ${stateDir}\nwatch: [${watch.join(', ')}]\nbatch: { max_wait: ${options.maxWait ?? '200ms'} }\n`,
+    `collector: ${url}\nstate: ${stateDir}\nwatch: [${watch.join(', ')}]\n` +
+      `batch: { max_wait: ${options.maxWait ?? '200ms'} }\n${options.config ?? ''}`,
   );
   return d;
 }
