@@ -13,7 +13,7 @@ export interface AgentConfig {
   watch: string[];
   batch: { maxEvents: number; maxWaitMs: number };
   spool: { maxBytes: number };
-  sensors: { audit: boolean };
+  sensors: { audit: boolean; fs: boolean | 'auto' };
   heartbeatMs: number;
   /** How often the collector is asked for the designated paths. */
   designatedRefreshMs: number;
@@ -26,7 +26,7 @@ interface RawConfig {
   watch: string[];
   batch: { max_events: number; max_wait: string };
   spool: { max_bytes: number };
-  sensors: { audit: boolean };
+  sensors: { audit: boolean; fs: boolean | 'auto' };
   heartbeat: string;
   designated_refresh: string;
   log_level: string;

@@ -1,14 +1,13 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { AgentRef, CapturedEvent, MetaAction } from '../protocol/event.js';
-import { auditAvailable } from './audit/audit-sensor.js';
 import type { AgentConfig } from './config.js';
 import {
   checkCollectorHost,
   computeCoverage,
   type Coverage,
 } from './coverage.js';
-import { AuditCapture } from './audit-capture.js';
+import { Sensors } from './sensors.js';
 import { Batcher } from './ship/batcher.js';
 import { CollectorClient } from './ship/collector-client.js';
 import { Shipper } from './ship/shipper.js';
@@ -26,7 +25,7 @@ export interface RunningAgent {
   /** Asks the collector for designated paths now and applies a change. */
   refreshCoverage(): Promise<Coverage>;
   /**
-   * Stops capture and ships what it can. Audit rules stay in the kernel
+   * Stops sensing and ships what it can. Audit rules stay in the kernel
    * unless `removeRules`, so accesses during a restart are still logged and
    * collected by the next start.
    */
@@ -63,9 +62,10 @@ export async function runAgent(
     signingCertPem: state.signingCertPem,
     logger: log,
   });
-  const capture = new AuditCapture({
-    key: AUDIT_KEY,
-    checkpointFile: state.auditCheckpointFile,
+  const sensing = new Sensors({
+    config: config.sensors,
+    auditKey: AUDIT_KEY,
+    auditCheckpointFile: state.auditCheckpointFile,
     push: (event) => batcher.push(event),
     flush: () => batcher.flush(),
     logger: log,
@@ -81,7 +81,7 @@ export async function runAgent(
     // Everything the sensor handed over is now in the spool, so its read
     // position may move past it.
     onSealed: () => {
-      capture.sealed();
+      sensing.sealed();
       shipper.wake();
     },
   });
@@ -92,25 +92,13 @@ export async function runAgent(
   shipper.start();
   let coverage = computeCoverage(config.watch, []);
   coverage = computeCoverage(config.watch, await designated());
-  const sensors = await startSensors();
+  const sensors = await sensing.start(coverage.watched);
   const timers = [
     setInterval(() => void refreshCoverage(), config.designatedRefreshMs),
     setInterval(() => meta('heartbeat', heartbeat()), config.heartbeatMs),
   ];
   spool.setStatus(heartbeat());
   log.info({ sensors, coverage }, 'agent running');
-
-  async function startSensors(): Promise<string[]> {
-    if (!config.sensors.audit) return [];
-    const available = await auditAvailable();
-    if (!available.ok) {
-      log.warn({ reason: available.reason }, 'audit sensor unavailable');
-      meta('sensor.degraded', { sensor: 'audit', reason: available.reason });
-      return [];
-    }
-    await capture.watch(coverage.watched);
-    return ['audit'];
-  }
 
   async function designated(): Promise<string[]> {
     try {
@@ -128,7 +116,7 @@ export async function runAgent(
     const next = computeCoverage(config.watch, await designated());
     if (next.watched.join('\n') !== coverage.watched.join('\n')) {
       meta('config.changed', { watched: next.watched, missing: next.missing });
-      if (sensors.includes('audit')) await capture.watch(next.watched);
+      await sensing.watch(next.watched);
       log.info({ coverage: next }, 'coverage changed');
     }
     coverage = next;
@@ -151,7 +139,7 @@ export async function runAgent(
     refreshCoverage,
     async stop(options = {}) {
       timers.forEach(clearInterval);
-      await capture.stop(options.removeRules === true);
+      await sensing.stop(options.removeRules === true);
       meta('agent.stop', { pid: process.pid });
       batcher.flush();
       await shipper.stop(STOP_DRAIN_MS);

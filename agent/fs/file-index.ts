@@ -58,12 +58,6 @@ export class FileIndex {
     return [...this.byPath.keys()].filter((path) => path.startsWith(prefix));
   }
 
-  vanishedPaths(): string[] {
-    return [...this.byPath.values()]
-      .filter((known) => known.vanished)
-      .map((known) => known.path);
-  }
-
   get size(): number {
     return this.byPath.size;
   }

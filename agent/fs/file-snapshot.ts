@@ -10,7 +10,8 @@ export const FS_HASH_MAX_BYTES = 64 * 1024 * 1024;
 /** Read size while hashing. */
 const HASH_CHUNK_BYTES = 256 * 1024;
 // O_NONBLOCK so that opening a FIFO that replaced the file cannot hang.
-const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+const OPEN_FLAGS =
+  constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** What the sensor knows about one non-directory entry. */
 export interface EntrySnapshot {
@@ -67,6 +68,8 @@ export async function hashEntry(
     if (isGone(error)) return 'gone';
     // ELOOP: a symlink took the file's place since lstat.
     if (hasCode(error, 'ELOOP')) return 'unstable';
+    // Unreadable to the agent: still an access worth reporting, unhashed.
+    if (hasCode(error, 'EACCES') || hasCode(error, 'EPERM')) return seen;
     throw error;
   }
   try {

@@ -6,9 +6,7 @@ export type FileAction = 'create' | 'write' | 'delete' | 'rename';
 
 /** Why part of the watched trees is not covered. */
 export type DegradedReason =
-  | 'inotify-watch-limit'
-  | 'inotify-instance-limit'
-  | 'permission-denied';
+  'inotify-watch-limit' | 'inotify-instance-limit' | 'permission-denied';
 
 /**
  * An access seen on disk. `user` and `process` are null: inotify does not
@@ -55,7 +53,8 @@ function fileInfo(entry: EntrySnapshot): FileInfo {
   const info: FileInfo = {
     size: entry.size,
     // Octal st_mode with its type bits, "100644" for a plain file.
-    mode: entry.mode.toString(8),
+    // Leading 0, as the kernel's audit records print it: "0100644".
+    mode: `0${entry.mode.toString(8)}`,
     owner: entry.uid,
     inode: entry.ino,
   };

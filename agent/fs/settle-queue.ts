@@ -4,7 +4,13 @@ export type SettleHandler = (
   firstSeenMs: number,
 ) => Promise<void>;
 
-interface Pending {
+/**
+ * Handlers running at once. Each opens and hashes a file; a burst of ten
+ * thousand new files must not run out of file descriptors (EMFILE).
+ */
+export const FS_SETTLE_CONCURRENCY = 8;
+
+interface Waiting {
   timer: NodeJS.Timeout;
   firstSeenMs: number;
 }
@@ -12,79 +18,92 @@ interface Pending {
 /**
  * Per-path debounce: a path settles once no change was seen for `stableMs`,
  * or `maxWaitMs` after its first change so a file written without pause is
- * still reported. One handler runs per path at a time; a change seen while
- * it runs opens a new window.
+ * still reported. Settled paths are handled in order, a few at a time, and
+ * never two handlers for one path at once.
  */
 export class SettleQueue {
-  private readonly pending = new Map<string, Pending>();
+  private readonly waiting = new Map<string, Waiting>();
+  /** Quiet paths waiting for a free slot, oldest first. */
+  private readonly due = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
+  private closed = false;
 
   constructor(
     private readonly stableMs: number,
     private readonly maxWaitMs: number,
     private readonly handler: SettleHandler,
+    private readonly concurrency = FS_SETTLE_CONCURRENCY,
   ) {}
 
   /** A change at `path`: (re)start its quiet period. */
   touch(path: string, firstSeenMs = Date.now()): void {
-    const old = this.pending.get(path);
-    if (old) clearTimeout(old.timer);
-    const first = Math.min(old?.firstSeenMs ?? firstSeenMs, firstSeenMs);
-    const waited = Date.now() - first;
-    const delay = Math.max(0, Math.min(this.stableMs, this.maxWaitMs - waited));
-    const timer = setTimeout(() => this.fire(path), delay);
-    this.pending.set(path, { timer, firstSeenMs: first });
+    if (this.closed) return;
+    const old = this.waiting.get(path);
+    clearTimeout(old?.timer);
+    const earlier = old?.firstSeenMs ?? this.due.get(path) ?? firstSeenMs;
+    const first = Math.min(earlier, firstSeenMs);
+    this.due.delete(path);
+    const left = this.maxWaitMs - (Date.now() - first);
+    const delay = Math.max(0, Math.min(this.stableMs, left));
+    const timer = setTimeout(() => this.settled(path), delay);
+    this.waiting.set(path, { timer, firstSeenMs: first });
   }
 
   /** True while a change at `path` waits or is being handled. */
   has(path: string): boolean {
-    return this.pending.has(path) || this.running.has(path);
+    return (
+      this.waiting.has(path) || this.due.has(path) || this.running.has(path)
+    );
   }
 
   cancel(path: string): void {
-    const entry = this.pending.get(path);
-    if (!entry) return;
-    clearTimeout(entry.timer);
-    this.pending.delete(path);
+    clearTimeout(this.waiting.get(path)?.timer);
+    this.waiting.delete(path);
+    this.due.delete(path);
   }
 
   /** Handles every waiting path now and waits for all handlers. */
   async flush(): Promise<void> {
-    const waiting = [...this.pending.entries()];
-    for (const [path, entry] of waiting) {
-      clearTimeout(entry.timer);
-      this.pending.delete(path);
+    for (const path of [...this.waiting.keys()]) this.settled(path);
+    while (this.running.size > 0) {
+      await Promise.race(this.running.values());
     }
-    await Promise.all([...this.running.values()]);
-    await Promise.all(
-      waiting.map(([path, entry]) => this.run(path, entry.firstSeenMs)),
-    );
   }
 
-  /** Drops every waiting path without handling it. */
-  clear(): void {
-    for (const entry of this.pending.values()) clearTimeout(entry.timer);
-    this.pending.clear();
+  /** Takes no more changes, and handles those waiting now. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
   }
 
-  private fire(path: string): void {
-    const entry = this.pending.get(path);
+  private settled(path: string): void {
+    const entry = this.waiting.get(path);
     if (!entry) return;
-    if (this.running.has(path)) {
-      // Keep one handler per path: look again once the current one is done.
-      entry.timer = setTimeout(() => this.fire(path), this.stableMs);
-      return;
-    }
-    this.pending.delete(path);
-    void this.run(path, entry.firstSeenMs);
+    clearTimeout(entry.timer);
+    this.waiting.delete(path);
+    this.due.set(path, entry.firstSeenMs);
+    this.pump();
   }
 
-  private run(path: string, firstSeenMs: number): Promise<void> {
+  /** Starts due handlers while slots are free. */
+  private pump(): void {
+    for (const [path, firstSeenMs] of this.due) {
+      if (this.running.size >= this.concurrency) return;
+      // One handler per path: this one goes once the current is done.
+      if (this.running.has(path)) continue;
+      this.due.delete(path);
+      this.run(path, firstSeenMs);
+    }
+  }
+
+  private run(path: string, firstSeenMs: number): void {
     // The handler counts its own failures; this only keeps the map clean.
     const done = this.handler(path, firstSeenMs)
       .catch(() => undefined)
-      .finally(() => this.running.delete(path));
+      .finally(() => {
+        this.running.delete(path);
+        this.pump();
+      });
     this.running.set(path, done);
-    return done;
   }
 }

@@ -2,7 +2,10 @@ import type { DegradedReason } from './fs-event.js';
 import { hasCode } from './file-snapshot.js';
 
 /** Reports one reason and the total count of paths not covered. */
-export type CoverageReport = (reason: DegradedReason, unwatched: number) => void;
+export type CoverageReport = (
+  reason: DegradedReason,
+  unwatched: number,
+) => void;
 
 /**
  * Counts the paths whose watch could not be set up and reports them. A tree

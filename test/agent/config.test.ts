@@ -13,7 +13,7 @@ describe('agent config', () => {
         watch: [],
         batch: { maxEvents: 500, maxWaitMs: 1000 },
         spool: { maxBytes: 268435456 },
-        sensors: { audit: true },
+        sensors: { audit: true, fs: 'auto' },
         heartbeatMs: 60_000,
         designatedRefreshMs: 30_000,
         logLevel: 'info',
