@@ -9,6 +9,8 @@ export interface AuditCaptureOptions {
   push: (event: CapturedEvent) => void;
   /** Seals what the batcher holds into the spool. */
   flush: () => void;
+  /** Whether an event re-read after a crash was already sealed. */
+  isDelivered: (event: CapturedEvent) => boolean;
   logger: Logger;
 }
 
@@ -25,7 +27,8 @@ export class AuditCapture {
 
   async watch(paths: string[]): Promise<void> {
     await this.sensor?.stop({ keepRules: true });
-    const { key, checkpointFile, push, flush, logger } = this.options;
+    const { key, checkpointFile, push, flush, isDelivered, logger } =
+      this.options;
     this.sensor = new AuditSensor(
       {
         paths,
@@ -35,6 +38,7 @@ export class AuditCapture {
         // position moves only once they are in the spool (sealed()).
         autoCheckpoint: false,
         beforeFinalCheckpoint: flush,
+        isDelivered,
         onError: (error) => {
           logger.error({ err: error }, 'audit sensor stopped');
           push(degraded(error.message));

@@ -8,7 +8,7 @@ import {
   type Coverage,
 } from './coverage.js';
 import { Sensors } from './sensors.js';
-import { Batcher } from './ship/batcher.js';
+import { auditSource, Batcher } from './ship/batcher.js';
 import { CollectorClient } from './ship/collector-client.js';
 import { Shipper } from './ship/shipper.js';
 import { Spool } from './spool/spool.js';
@@ -50,6 +50,7 @@ export async function runAgent(
   };
   const log = logger.child({ agent: agent.id });
   const spool = new Spool(state.spoolFile);
+  const sealedBeforeStart = spool.lastSealed();
   const client = new CollectorClient(config.collector.replace(/\/+$/, ''), {
     certPem: state.certPem,
     privateKeyPem: state.privateKeyPem,
@@ -68,6 +69,7 @@ export async function runAgent(
     auditCheckpointFile: state.auditCheckpointFile,
     push: (event) => batcher.push(event),
     flush: () => batcher.flush(),
+    isDelivered: (event) => sealedBeforeStart.has(auditSource(event)),
     logger: log,
   });
   const batcher = new Batcher({

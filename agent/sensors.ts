@@ -14,6 +14,8 @@ export interface SensorsOptions {
   push: (event: CapturedEvent) => void;
   /** Seals what the batcher holds into the spool. */
   flush: () => void;
+  /** Whether an event re-read after a crash was already sealed. */
+  isDelivered: (event: CapturedEvent) => boolean;
   logger: Logger;
 }
 
@@ -35,6 +37,7 @@ export class Sensors {
       checkpointFile: options.auditCheckpointFile,
       push: (event) => this.merge.fromAudit(event),
       flush: options.flush,
+      isDelivered: options.isDelivered,
       logger: options.logger,
     });
   }

@@ -1,51 +1,31 @@
 import type { CapturedEvent } from '../../protocol/event.js';
+import { auditStatus, tuneKernel } from './audit-status.js';
 import { AUDIT_LOG_FILE, auditAvailable } from './availability.js';
+import type { AuditGroup } from './correlator.js';
 import { AuditError } from './errors.js';
+import { KernelWatch } from './kernel-watch.js';
 import { LogTailer } from './log-tailer.js';
+import { auditMeta } from './meta-event.js';
 import { AuditPipeline, type PipelineStats } from './pipeline.js';
 import { ResumeLedger } from './resume-ledger.js';
 import { installRules, removeRules } from './rules.js';
+import {
+  AUDIT_FLUSH_MS,
+  AUDIT_POLL_MS,
+  AUDIT_RULE_CHECK_MS,
+  type AuditSensorOptions,
+} from './sensor-options.js';
 
 export { AUDIT_LOG_FILE, auditAvailable } from './availability.js';
+export {
+  AUDIT_FLUSH_MS,
+  AUDIT_POLL_MS,
+  AUDIT_RULE_CHECK_MS,
+  type AuditSensorOptions,
+} from './sensor-options.js';
 
-/** A group without EOE is complete after this long (kernel writes at once). */
-export const AUDIT_FLUSH_MS = 500;
-/** How often the log is polled for new lines. */
-export const AUDIT_POLL_MS = 200;
 /** Chunks read per poll before yielding to the event loop (1 MiB each). */
 const MAX_CHUNKS_PER_POLL = 16;
-
-export interface AuditSensorOptions {
-  /** Absolute watched roots, files or directories. */
-  paths: string[];
-  /** Audit rule key, e.g. "vigil". */
-  key: string;
-  /** Where the read position is saved. */
-  checkpointFile: string;
-  /** Default AUDIT_LOG_FILE. */
-  logFile?: string;
-  /** Default AUDIT_FLUSH_MS. */
-  flushMs?: number;
-  /** Default AUDIT_POLL_MS. */
-  pollMs?: number;
-  /**
-   * Default true. When false the checkpoint moves only on saveCheckpoint()
-   * and at stop: for a caller that holds handed-on events in memory (a
-   * batch not yet sealed) and must not let the read position pass them.
-   */
-  autoCheckpoint?: boolean;
-  /**
-   * Called by stop() once every open group was handed on, just before the
-   * final checkpoint is saved: make those events durable here.
-   */
-  beforeFinalCheckpoint?: () => void;
-  /**
-   * Called when reading stops for good because onEvent or the checkpoint
-   * write threw; the checkpoint stays before the group that failed. Without
-   * it the error is thrown from the timer.
-   */
-  onError?: (error: Error) => void;
-}
 
 export type AuditSensorStats = PipelineStats;
 
@@ -59,8 +39,11 @@ export class AuditSensor {
   private readonly tailer: LogTailer;
   private readonly ledger: ResumeLedger;
   private readonly pipeline: AuditPipeline;
-  private state: 'new' | 'running' | 'stopped' | 'failed' = 'new';
+  private readonly kernel: KernelWatch;
+  private state: 'new' | 'running' | 'stopping' | 'stopped' | 'failed' = 'new';
   private timer: NodeJS.Timeout | undefined;
+  /** Events logged up to this time may have been handed on before. */
+  private startedAtMs = 0;
 
   constructor(
     private readonly options: AuditSensorOptions,
@@ -77,9 +60,18 @@ export class AuditSensor {
         skipGroup: (group) => this.ledger.seenBefore(group.eventKey),
       },
       (event, group) => {
-        onEvent(event);
+        if (this.owed(event, group)) onEvent(event);
         this.ledger.handedOn(group.eventKey, group.lastOffset);
       },
+    );
+    this.kernel = new KernelWatch(
+      {
+        paths: options.paths,
+        key: options.key,
+        checkMs: options.ruleCheckMs ?? AUDIT_RULE_CHECK_MS,
+        readStatus: options.statusReader ?? auditStatus,
+      },
+      (event) => this.handMeta(event),
     );
   }
 
@@ -88,7 +80,11 @@ export class AuditSensor {
     return this.pipeline.stats;
   }
 
-  /** Resumes from the checkpoint (or the log's end), installs rules, tails. */
+  /**
+   * Resumes from the checkpoint (or the log's end), tunes the kernel's
+   * queue, installs rules, reports losses since the last run, then tails
+   * the log and checks the rules every `ruleCheckMs`.
+   */
   async start(): Promise<void> {
     if (this.state !== 'new') {
       throw new AuditError(
@@ -100,39 +96,51 @@ export class AuditSensor {
     if (!available.ok) {
       throw new AuditError('VIGIL_AUDIT_UNAVAILABLE', available.reason);
     }
+    this.startedAtMs = Date.now();
     const checkpoint = this.ledger.load();
     const resumed = this.tailer.open(checkpoint);
-    if (checkpoint !== undefined && !resumed) this.reportRotatedAway();
-    this.ledger.begin(checkpoint, resumed);
-    this.writeCheckpoint();
-    await installRules(this.options.paths, this.options.key);
+    try {
+      if (checkpoint !== undefined && !resumed) this.reportRotatedAway();
+      this.ledger.begin(checkpoint, resumed);
+      this.writeCheckpoint();
+      await tuneKernel();
+      await installRules(this.options.paths, this.options.key);
+      await this.kernel.begin(checkpoint?.lost);
+    } catch (error) {
+      this.tailer.close();
+      throw error;
+    }
     this.state = 'running';
     this.schedule();
+    this.kernel.start();
   }
 
   /**
-   * Reads what the log holds, hands on every open group, saves the
-   * checkpoint, then removes the rules. `keepRules` leaves them in the
-   * kernel so that accesses during a restart are logged for the next start.
-   * After a failure nothing is handed on or saved.
+   * Reads what the log holds, hands on every open group and any loss the
+   * kernel counted, saves the checkpoint, then removes the rules.
+   * `keepRules` leaves them in the kernel so that accesses during a restart
+   * are logged for the next start. After a failure nothing is handed on.
    */
   async stop(options: { keepRules?: boolean } = {}): Promise<void> {
-    if (this.state === 'new' || this.state === 'stopped') return;
-    const failed = this.state === 'failed';
-    this.state = 'stopped';
+    if (this.state !== 'running' && this.state !== 'failed') return;
+    if (this.state === 'running') this.state = 'stopping';
     clearTimeout(this.timer);
-    if (!failed) {
+    await this.kernel.stop(); // a check under way may still hand on
+    if (this.state === 'stopping') {
       try {
         while (this.readStep()) {
           // drain what the log already holds
         }
         this.pipeline.flushAll();
+        await this.finalLossCheck();
         this.options.beforeFinalCheckpoint?.();
         this.writeCheckpoint();
       } finally {
+        this.state = 'stopped';
         this.tailer.close();
       }
     }
+    this.state = 'stopped';
     // Accesses after the save are logged past the checkpoint: not lost.
     if (options.keepRules !== true) await removeRules(this.options.key);
   }
@@ -159,6 +167,15 @@ export class AuditSensor {
     this.schedule();
   }
 
+  /** Whether an event is to be handed on, or was already. */
+  private owed(event: CapturedEvent, group: AuditGroup): boolean {
+    // The rules exclude this process; while a restart swaps them, the old
+    // rules (excluding the old pid) briefly do not.
+    if (event.process?.pid === process.pid) return false;
+    const replayed = group.timeMs <= this.startedAtMs;
+    return !(replayed && this.options.isDelivered?.(event) === true);
+  }
+
   /** Handles one tailer step; false when there was nothing to read. */
   private readStep(): boolean {
     const step = this.tailer.read();
@@ -166,14 +183,11 @@ export class AuditSensor {
       case 'idle':
         return false;
       case 'next-file':
-        // Groups never span files: what the old file left open is complete.
-        this.pipeline.flushAll();
-        this.ledger.nextFile();
+        // Open groups stay open: auditd may rotate between two records of
+        // one event, leaving the rest of it at the top of the next file.
         return true;
       case 'lines':
-        for (const line of step.lines) {
-          this.pipeline.line(line.text, line.offset);
-        }
+        for (const line of step.lines) this.pipeline.line(line.text, line.at);
         return true;
     }
   }
@@ -187,27 +201,60 @@ export class AuditSensor {
   }
 
   private writeCheckpoint(): void {
-    const open = this.pipeline.oldestPendingOffset();
-    this.ledger.save(this.tailer.position(), open);
+    const reached = this.tailer.reached();
+    const from = Math.min(
+      this.pipeline.oldestPendingOffset() ?? reached,
+      reached,
+    );
+    this.ledger.save(this.tailer.positionAt(from), from, this.kernel.mark);
+  }
+
+  private async finalLossCheck(): Promise<void> {
+    let event: CapturedEvent | undefined;
+    try {
+      event = await this.kernel.finalCheck();
+    } catch {
+      return; // the saved mark stays behind: the next start reports it
+    }
+    if (event !== undefined) this.onEvent(event);
   }
 
   private reportRotatedAway(): void {
-    this.onEvent({
-      time: new Date().toISOString(),
-      source: 'agent',
-      action: 'events.dropped',
-      outcome: 'failed',
-      user: null,
-      process: null,
-      detail: {
-        sensor: 'audit',
+    this.onEvent(
+      auditMeta('events.dropped', {
         reason: 'the audit log rotated past the checkpoint while stopped',
-      },
-    });
+      }),
+    );
+  }
+
+  /**
+   * Hands on a finding of the kernel watch. While starting, a failure
+   * fails start(); later it stops the sensor like a failed poll does.
+   */
+  private handMeta(event: CapturedEvent): void {
+    if (this.state === 'new') {
+      this.onEvent(event);
+      return;
+    }
+    if (this.state !== 'running' && this.state !== 'stopping') return;
+    try {
+      this.onEvent(event);
+    } catch (error) {
+      try {
+        this.fail(error as Error);
+      } catch (unhandled) {
+        // No onError: thrown from a timer, as a failed poll's error is.
+        setImmediate(() => {
+          throw unhandled;
+        });
+      }
+    }
   }
 
   private fail(error: Error): void {
     this.state = 'failed';
+    clearTimeout(this.timer);
+    void this.kernel.stop();
     this.tailer.close();
     if (this.options.onError === undefined) throw error;
     this.options.onError(error);

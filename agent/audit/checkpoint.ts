@@ -8,6 +8,7 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { AuditError } from './errors.js';
+import type { LostMark } from './loss-watch.js';
 
 /**
  * Where reading resumes: a log file (by inode) and a byte offset at a line
@@ -21,6 +22,8 @@ export interface Checkpoint {
   /** Fingerprint of the file's first bytes, so a reused inode is not it. */
   head?: string;
   done: string[];
+  /** The kernel's lost counter as far as it was reported. */
+  lost?: LostMark;
 }
 
 /** The saved checkpoint, or undefined when there is none yet. */
@@ -38,11 +41,19 @@ export function readCheckpoint(file: string): Checkpoint | undefined {
   } catch (error) {
     throw invalid(file, 'is not JSON', error);
   }
-  if (!isCheckpoint(value)) throw invalid(file, 'lacks inode, offset or done');
-  const { inode, offset, head, done } = value;
-  return head === undefined
-    ? { inode, offset, done }
-    : { inode, offset, head, done };
+  if (!isCheckpoint(value)) {
+    throw invalid(file, 'lacks inode, offset or done, or one is malformed');
+  }
+  const { inode, offset, head, done, lost } = value;
+  return {
+    inode,
+    offset,
+    ...(head === undefined ? {} : { head }),
+    done,
+    ...(lost === undefined
+      ? {}
+      : { lost: { boot: lost.boot, lost: lost.lost } }),
+  };
 }
 
 /** Saves atomically: a crash leaves the old checkpoint or the new one. */
@@ -73,7 +84,18 @@ function isCheckpoint(value: unknown): value is Checkpoint {
     (v.offset as number) >= 0 &&
     (v.head === undefined || typeof v.head === 'string') &&
     Array.isArray(v.done) &&
-    v.done.every((key) => typeof key === 'string')
+    v.done.every((key) => typeof key === 'string') &&
+    (v.lost === undefined || isLostMark(v.lost))
+  );
+}
+
+function isLostMark(value: unknown): value is LostMark {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.boot === 'string' &&
+    Number.isSafeInteger(v.lost) &&
+    (v.lost as number) >= 0
   );
 }
 

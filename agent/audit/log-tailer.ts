@@ -25,6 +25,11 @@ export interface LogLine {
   text: string;
   /** Byte offset where the line starts in its file. */
   offset: number;
+  /**
+   * Where the line starts counted across every file read since open(): it
+   * orders lines of different files, and positionAt() maps it back.
+   */
+  at: number;
 }
 
 /** One step of reading: whole lines, a move to the next file, or nothing. */
@@ -40,6 +45,16 @@ interface OpenLog {
   head: string;
   /** The file auditd writes now; the others are finished rotations. */
   live: boolean;
+  /** `at` of the file's first byte; set once the file before it is done. */
+  base: number;
+}
+
+/** A file read to its end, kept while a position may still point into it. */
+interface DoneLog {
+  inode: number;
+  head: string;
+  base: number;
+  end: number;
 }
 
 /**
@@ -49,6 +64,7 @@ interface OpenLog {
  */
 export class LogTailer {
   private files: OpenLog[] = [];
+  private done: DoneLog[] = [];
   private readonly buffer = Buffer.allocUnsafe(TAIL_CHUNK_BYTES);
 
   constructor(private readonly logFile: string) {}
@@ -93,14 +109,39 @@ export class LogTailer {
     return { inode, offset, head };
   }
 
+  /** The `at` of the first byte not yet read. */
+  reached(): number {
+    const current = this.files[0];
+    return current === undefined ? 0 : current.base + current.offset;
+  }
+
+  /**
+   * The file and offset of `at` (at most reached()), which may lie in a
+   * file already read to its end. Files wholly before `at` are forgotten,
+   * so `at` must not decrease from one call to the next.
+   */
+  positionAt(at: number): TailPosition {
+    this.done = this.done.filter((file) => file.end > at);
+    const old = this.done.find((file) => file.base <= at);
+    if (old !== undefined) {
+      return { inode: old.inode, offset: at - old.base, head: old.head };
+    }
+    const current = this.position();
+    const base = this.files[0]?.base ?? 0;
+    return { ...current, offset: Math.max(0, at - base) };
+  }
+
   read(): TailStep {
     const current = this.files[0];
     if (current === undefined) return { kind: 'idle' };
     const lines = this.readLines(current);
     if (lines.length > 0) return { kind: 'lines', lines };
     if (!current.live) {
+      this.retire(current);
       closeSync(current.fd);
       this.files.shift();
+      const next = this.files[0];
+      if (next !== undefined) next.base = current.base + current.offset;
       return { kind: 'next-file' };
     }
     return this.checkRotation(current);
@@ -109,6 +150,13 @@ export class LogTailer {
   close(): void {
     for (const file of this.files) closeSync(file.fd);
     this.files = [];
+    this.done = [];
+  }
+
+  private retire(file: OpenLog): void {
+    const { inode, base, offset } = file;
+    const head = headOf(file.fd); // the file is complete: a full fingerprint
+    this.done.push({ inode, head, base, end: base + offset });
   }
 
   private checkRotation(current: OpenLog): TailStep {
@@ -122,7 +170,11 @@ export class LogTailer {
       return this.read();
     }
     if (fstatSync(current.fd).size < current.offset) {
-      current.offset = 0; // truncated in place: read it again from the top
+      // Truncated in place: read it again from the top, as a new file.
+      const { inode, head, base, offset } = current;
+      this.done.push({ inode, head, base, end: base + offset });
+      current.base += current.offset;
+      current.offset = 0;
       current.head = headOf(current.fd);
       return { kind: 'next-file' };
     }
@@ -149,9 +201,11 @@ export class LogTailer {
     while (start < end) {
       const newline = this.buffer.indexOf(10, start);
       const stop = newline === -1 || newline >= end ? end : newline;
+      const offset = file.offset + start;
       lines.push({
         text: this.buffer.toString('utf8', start, stop),
-        offset: file.offset + start,
+        offset,
+        at: file.base + offset,
       });
       start = stop + 1;
     }
@@ -176,6 +230,6 @@ export class LogTailer {
     if (offset < 0) start = size;
     else if (offset > size) start = 0;
     const live = file.path === this.logFile;
-    return { fd, inode: ino, offset: start, head: headOf(fd), live };
+    return { fd, inode: ino, offset: start, head: headOf(fd), live, base: 0 };
   }
 }

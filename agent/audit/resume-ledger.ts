@@ -4,6 +4,7 @@ import {
   type Checkpoint,
 } from './checkpoint.js';
 import type { TailPosition } from './log-tailer.js';
+import type { LostMark } from './loss-watch.js';
 
 /**
  * Keeps the checkpoint honest. It stays at the first record of the oldest
@@ -32,24 +33,24 @@ export class ResumeLedger {
     return this.skip.delete(eventKey);
   }
 
+  /** A group whose last record is at line position `lastOffset`. */
   handedOn(eventKey: string, lastOffset: number): void {
     this.handed.push({ key: eventKey, lastOffset });
   }
 
-  /** Offsets restart at a new file; older lists no longer apply. */
-  nextFile(): void {
-    this.handed = [];
-    this.skip.clear();
-  }
-
-  /** Writes the checkpoint if it changed. */
-  save(position: TailPosition, oldestOpen: number | undefined): void {
-    const offset = Math.min(oldestOpen ?? position.offset, position.offset);
-    this.handed = this.handed.filter((h) => h.lastOffset >= offset);
+  /**
+   * Writes the checkpoint if it changed: reading resumes at `position`,
+   * the file and offset of line position `from` (LogLine.at), with the
+   * lost counter as far as it was reported. Every event handed on must be
+   * durable by now.
+   */
+  save(position: TailPosition, from: number, lost?: LostMark): void {
+    this.handed = this.handed.filter((h) => h.lastOffset >= from);
     const done = [...this.handed.map((h) => h.key), ...this.skip];
-    const { inode, head } = position;
+    const { inode, offset, head } = position;
     const checkpoint: Checkpoint = { inode, offset, done };
     if (head !== undefined) checkpoint.head = head;
+    if (lost !== undefined) checkpoint.lost = lost;
     const text = JSON.stringify(checkpoint);
     if (text === this.saved) return;
     writeCheckpoint(this.file, checkpoint);

@@ -1,42 +1,65 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, normalize } from 'node:path';
 import { auditctl } from './auditctl.js';
-import { raiseBacklog } from './audit-status.js';
 import { AuditError } from './errors.js';
 
 /** Rule keys: what auditctl lists back verbatim and ausearch -k accepts. */
 const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // auditctl splits -F at the first comparison operator, even inside a path.
 const OPERATOR_IN_PATH = /[!<>&]=/;
+/** Read, write, execute, attribute change: every access. */
+const PERMS = 'rwxa';
 
 /**
- * Installs one watch rule per path under `key`, replacing the key's old
- * rules. Directories are watched whole (dir=), files by name (path=). The
- * calling process is excluded in the kernel, so the agent's own reads of
- * watched files never become events.
+ * Installs one watch rule per path under `key` and removes the key's other
+ * rules. New rules go in before old ones come out, so a restart leaves no
+ * moment unwatched. Directories are watched whole (dir=), files by name
+ * (path=). The calling process is excluded in the kernel, so the agent's
+ * own reads of watched files never become events.
  */
 export async function installRules(
   paths: readonly string[],
   key: string,
 ): Promise<void> {
   checkKey(key);
-  const fields = [...new Set(paths.map(ruleField))]; // the kernel refuses twins
-  await removeRules(key);
-  await raiseBacklog();
-  for (const field of fields) {
-    await auditctl([
-      '-a',
-      'always,exit',
-      '-F',
-      field,
-      '-F',
-      'perm=rwxa',
-      '-F',
-      `pid!=${process.pid}`,
-      '-k',
-      key,
-    ]);
+  const wanted = new Set(paths.map((path) => ruleLine(ruleField(path), key)));
+  const loaded = await listRules(key);
+  for (const line of wanted) {
+    if (!loaded.includes(line)) await auditctl(addArgs(line));
   }
+  for (const line of loaded) {
+    if (!wanted.has(line)) await auditctl(deleteArgs(line));
+  }
+}
+
+/**
+ * Adds the rule of each path in `paths` that is not loaded, and removes
+ * nothing: for putting back rules someone deleted.
+ */
+export async function restoreRules(
+  paths: readonly string[],
+  key: string,
+): Promise<void> {
+  checkKey(key);
+  const loaded = await listRules(key);
+  for (const path of paths) {
+    const line = ruleLine(ruleField(path), key);
+    if (!loaded.includes(line)) await auditctl(addArgs(line));
+  }
+}
+
+/** The paths in `paths` that no rule of this process under `key` watches. */
+export async function missingRules(
+  paths: readonly string[],
+  key: string,
+): Promise<string[]> {
+  checkKey(key);
+  const watched = new Set<string>();
+  for (const line of await listRules(key)) {
+    const rule = WATCH_RULE.exec(line);
+    if (rule?.[4] === String(process.pid)) watched.add(rule[2] ?? '');
+  }
+  return paths.filter((path) => !watched.has(cleanPath(path)));
 }
 
 /**
@@ -127,8 +150,23 @@ function ruleField(path: string): string {
       'does not exist; the kernel only watches what is there',
     );
   }
-  const clean = normalize(path).replace(/(.)\/+$/, '$1');
-  return `${isDir ? 'dir' : 'path'}=${clean}`;
+  return `${isDir ? 'dir' : 'path'}=${cleanPath(path)}`;
+}
+
+function cleanPath(path: string): string {
+  return normalize(path).replace(/(.)\/+$/, '$1');
+}
+
+// How auditctl -l lists the rule installed for `field`.
+function ruleLine(field: string, key: string): string {
+  return (
+    `-a always,exit -S all -F ${field} -F perm=${PERMS}` +
+    ` -F pid!=${process.pid} -F key=${key}`
+  );
+}
+
+function addArgs(line: string): string[] {
+  return ['-a', ...deleteArgs(line).slice(1)];
 }
 
 function checkKey(key: string): void {

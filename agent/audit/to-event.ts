@@ -62,6 +62,7 @@ export function groupToEvent(
   }
   const outcome = outcomeOf(f);
   const items = pathItems(group.records);
+  requireAllItems(f, items.length);
   const action = actionOf(info, f, items, outcome);
   const resolve = resolveContext(group.records, items, info, f, ctx.paths);
   const located = locate(action, info, items, resolve, outcome);
@@ -182,6 +183,19 @@ function cmdlineOf(records: readonly AuditRecord[], comm: string): string {
   const title = records.find((r) => r.type === 'PROCTITLE')?.fields.proctitle;
   if (title === null || title === undefined) return comm;
   return title.replace(/\0/g, ' ').trimEnd();
+}
+
+// The kernel writes one PATH record per item it counted; fewer means some
+// were dropped (the lost counter says so), and a guess would name the
+// wrong file: a create whose CREATE item is gone would name its directory.
+function requireAllItems(f: AuditRecord['fields'], found: number): void {
+  const items = Number(f.items ?? '0');
+  if (Number.isSafeInteger(items) && found < items) {
+    throw new AuditError(
+      'VIGIL_AUDIT_EVENT_INCOMPLETE',
+      `SYSCALL record counts ${items} PATH records, ${found} arrived`,
+    );
+  }
 }
 
 function requireId(f: AuditRecord['fields'], field: string): number {

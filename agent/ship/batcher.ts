@@ -82,7 +82,7 @@ export class Batcher {
       if (captured.length > 0) spool.recordDrop(captured.length);
       return;
     }
-    spool.append(envelope, batch.checkpoint.head, drops);
+    spool.append(envelope, batch.checkpoint.head, drops, sourcesOf(captured));
     this.options.onSealed?.();
   }
 
@@ -106,6 +106,15 @@ export class Batcher {
       return chained;
     });
   }
+}
+
+/** Names of the audit records behind events: their node-free time and serial. */
+export function sourcesOf(events: readonly CapturedEvent[]): string[] {
+  return events.flatMap((e) => (e.audit ? [auditSource(e)] : []));
+}
+
+export function auditSource(event: CapturedEvent): string {
+  return `${event.time}:${event.audit?.serial ?? ''}`;
 }
 
 function droppedEvent(count: number, maxBytes: number): CapturedEvent {

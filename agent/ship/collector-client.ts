@@ -7,6 +7,20 @@ import { AgentError } from '../errors.js';
 /** How long one request to the collector may take. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/** Longest Retry-After the agent obeys; later retries follow its backoff. */
+const RETRY_AFTER_MAX_MS = 60_000;
+
+/** The collector answered an error; it may have said when to retry. */
+export class CollectorRefusal extends AgentError {
+  constructor(
+    message: string,
+    /** From the reply's Retry-After header, capped; undefined without one. */
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super('VIGIL_COLLECTOR_REFUSED', message);
+  }
+}
+
 export interface ClientTls {
   certPem: string;
   privateKeyPem: string;
@@ -51,9 +65,9 @@ export class CollectorClient {
     });
     const text = await res.body.text();
     if (res.statusCode !== 200) {
-      throw new AgentError(
-        'VIGIL_COLLECTOR_REFUSED',
+      throw new CollectorRefusal(
         `${method} ${path}: HTTP ${res.statusCode} ${errorText(text)}`,
+        retryAfterMs(res.headers['retry-after']),
       );
     }
     try {
@@ -65,4 +79,15 @@ export class CollectorClient {
       );
     }
   }
+}
+
+// Retry-After is delay-seconds or an HTTP date (RFC 9110 section 10.2.3).
+function retryAfterMs(header: string | string[] | undefined) {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const ms = /^\d+$/.test(value.trim())
+    ? Number(value) * 1000
+    : Date.parse(value) - Date.now();
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.min(Math.max(ms, 0), RETRY_AFTER_MAX_MS);
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { verifyReceipt } from '../../protocol/batch.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import type { Spool, SpooledEnvelope } from '../spool/spool.js';
-import type { CollectorClient } from './collector-client.js';
+import { CollectorRefusal, type CollectorClient } from './collector-client.js';
 
 /** First retry delay after a failed send; doubles up to the maximum. */
 export const SHIP_BACKOFF_MIN_MS = 500;
@@ -67,7 +67,7 @@ export class Shipper {
         this.failures = 0;
       } catch (error) {
         this.failures += 1;
-        const delay = backoff(this.failures);
+        const delay = retryDelay(this.failures, error);
         this.options.logger.warn(
           { err: error, first: item.first, last: item.last, retryInMs: delay },
           'batch not delivered; will retry',
@@ -105,6 +105,13 @@ export class Shipper {
       this.wakeUp = done;
     });
   }
+}
+
+// A collector that says when to come back (503 Retry-After) is not asked
+// sooner; the backoff still grows so a long outage is not hammered.
+function retryDelay(failures: number, error: unknown): number {
+  const asked = error instanceof CollectorRefusal ? error.retryAfterMs : 0;
+  return Math.max(backoff(failures), asked ?? 0);
 }
 
 /** Exponential backoff with full jitter, so many agents do not retry in step. */

@@ -68,9 +68,15 @@ export class Spool {
 
   /**
    * Stores a sealed batch and moves the chain head, atomically. `reported`
-   * drops are those the batch's own `events.dropped` event accounts for.
+   * drops are those the batch's own `events.dropped` event accounts for;
+   * `sources` name the sensor records the batch holds (see lastSealed).
    */
-  append(envelope: Envelope, head: string, reported = 0): void {
+  append(
+    envelope: Envelope,
+    head: string,
+    reported = 0,
+    sources: string[] = [],
+  ): void {
     const body = JSON.stringify(envelope);
     const { first, last } = envelope;
     this.db
@@ -80,6 +86,7 @@ export class Spool {
         this.sql.setChain.run(last, head);
         this.bump('captured', last - first + 1);
         if (reported > 0) this.bump('unreported_drops', -reported);
+        this.sql.setKv.run('last_sealed', JSON.stringify(sources));
       })
       .immediate();
   }
@@ -135,6 +142,17 @@ export class Spool {
   counters(): Record<string, number> {
     const rows = this.sql.counters.all() as { name: string; value: number }[];
     return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+  }
+
+  /**
+   * The sensor records of the last sealed batch. A sensor saves its read
+   * position right after a batch is sealed; a crash in between re-reads
+   * just these, and they must not be sealed twice.
+   */
+  lastSealed(): Set<string> {
+    const row = this.sql.getKv.get('last_sealed') as
+      { value: string } | undefined;
+    return new Set(row ? (JSON.parse(row.value) as string[]) : []);
   }
 
   /** Saves what `vigil agent status` shows beside the spool's counters. */

@@ -29,11 +29,24 @@ describe('audit checkpoint', () => {
     });
   });
 
+  describe('when it holds the lost counter as reported', () => {
+    it('reads it back with the boot it was counted on', () => {
+      const file = tempFile();
+      const lost = { boot: '08ac5691-7e7d-4268-ba07-bde0a82ba13e', lost: 7 };
+      writeCheckpoint(file, { inode: 1, offset: 2, done: [], lost });
+      expect(readCheckpoint(file)?.lost).toEqual(lost);
+    });
+  });
+
   describe('when the file is damaged', () => {
     it.each([
       ['not JSON', '{"inode":'],
       ['a negative offset', '{"inode":1,"offset":-1,"done":[]}'],
       ['no done list', '{"inode":1,"offset":0}'],
+      [
+        'a lost count that is no count',
+        '{"inode":1,"offset":0,"done":[],"lost":{"boot":"b","lost":-1}}',
+      ],
     ])('rejects %s with VIGIL_AUDIT_CHECKPOINT_INVALID', (_why, text) => {
       const file = tempFile();
       writeFileSync(file, text);

@@ -197,4 +197,14 @@ describe('audit pipeline on a log captured on this machine', () => {
       expect(pipeline.stats.malformed).toBe(1);
     });
   });
+
+  describe('when the kernel dropped a PATH record of the group', () => {
+    it('counts a create without its CREATE item as malformed', () => {
+      const lines = linesOf(LOG, 70).filter((l) => !l.includes('CREATE'));
+      const { events, pipeline } = eventsOf(lines, 'vfix');
+      // Guessing would name the directory as the file created.
+      expect(events).toHaveLength(0);
+      expect(pipeline.stats.malformed).toBe(1);
+    });
+  });
 });

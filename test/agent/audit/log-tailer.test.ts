@@ -48,8 +48,8 @@ describe('LogTailer', () => {
       expect(step).toEqual({
         kind: 'lines',
         lines: [
-          { text: 'new 1', offset: 12 },
-          { text: 'new 2', offset: 18 },
+          { text: 'new 1', offset: 12, at: 12 },
+          { text: 'new 2', offset: 18, at: 18 },
         ],
       });
       expect(t.position()).toMatchObject({
@@ -84,6 +84,31 @@ describe('LogTailer', () => {
         inode: statSync(file).ino,
         offset: 2,
       });
+    });
+  });
+
+  describe('when a position is asked for in a file already finished', () => {
+    it('names that file, until a later position passes it', () => {
+      const file = newLog();
+      const { t } = open(file);
+      const oldInode = statSync(file).ino;
+      appendFileSync(file, 'a\nb\n');
+      renameSync(file, `${file}.1`);
+      writeFileSync(file, 'c\n');
+      const lines: { text: string; at: number }[] = [];
+      for (let s = t.read(); s.kind !== 'idle'; s = t.read()) {
+        if (s.kind === 'lines') lines.push(...s.lines);
+      }
+      expect(lines.map((l) => [l.text, l.at])).toEqual([
+        ['a', 0],
+        ['b', 2],
+        ['c', 4],
+      ]);
+      expect(t.reached()).toBe(6);
+      expect(t.positionAt(2)).toMatchObject({ inode: oldInode, offset: 2 });
+      const newer = t.positionAt(5);
+      expect(newer).toMatchObject({ inode: statSync(file).ino, offset: 1 });
+      expect(t.positionAt(5)).toEqual(newer);
     });
   });
 

@@ -2,10 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import {
   installRules,
   listRules,
+  missingRules,
   removeRules,
+  restoreRules,
 } from '../../../agent/audit/rules.js';
 import { requireLiveAudit, SKIP_LIVE } from './live.js';
 
@@ -72,6 +75,34 @@ describe.skipIf(SKIP_LIVE)('audit rules in the kernel (live)', () => {
       expect(await listRules(key)).toEqual([]);
       expect(await listRules(other)).toHaveLength(1);
       await removeRules(other);
+    });
+  });
+
+  describe('when the rules of an earlier process are loaded', () => {
+    it('replaces them with rules excluding this process', async () => {
+      await removeRules(key);
+      const old = ['-F', `dir=${dir}`, '-F', 'perm=rwxa', '-F', 'pid!=1'];
+      execFileSync('auditctl', ['-a', 'always,exit', ...old, '-k', key]);
+      await installRules([dir], key);
+      const rules = await listRules(key);
+      expect(rules).toHaveLength(1);
+      expect(rules[0]).toContain(`pid!=${process.pid}`);
+    });
+  });
+
+  describe('when one rule of this process is deleted', () => {
+    it('names its path as missing and restores it alone', async () => {
+      const file = join(dir, 'file');
+      await installRules([dir, file], key);
+      const before = await listRules(key);
+      execFileSync('auditctl', [
+        ...['-d', 'always,exit', '-F', `path=${file}`, '-F', 'perm=rwxa'],
+        ...['-F', `pid!=${process.pid}`, '-k', key],
+      ]);
+      expect(await missingRules([dir, file], key)).toEqual([file]);
+      await restoreRules([file], key);
+      expect(await missingRules([dir, file], key)).toEqual([]);
+      expect((await listRules(key)).sort()).toEqual(before.sort());
     });
   });
 });

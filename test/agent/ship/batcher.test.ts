@@ -94,6 +94,22 @@ describe('Batcher', () => {
     });
   });
 
+  describe('when a batch is sealed', () => {
+    it('remembers which audit records it holds, for a crash before the checkpoint', () => {
+      const b = batcher(2);
+      const audited = (serial: number): CapturedEvent => ({
+        ...access('/srv/a'),
+        audit: { serial, syscall: 'openat', key: 'vigil' },
+      });
+      b.push(audited(11));
+      b.push(audited(12));
+      expect([...spool.lastSealed()]).toEqual([
+        '2026-12-04T10:00:00.414Z:11',
+        '2026-12-04T10:00:00.414Z:12',
+      ]);
+    });
+  });
+
   describe('when the agent restarts', () => {
     it('continues the chain from the head kept in the spool', () => {
       batcher().push(access('/srv/a'));
