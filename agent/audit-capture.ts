@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CapturedEvent } from '../protocol/event.js';
 import { AuditSensor } from './audit/audit-sensor.js';
+import { auditMeta } from './audit/meta-event.js';
 
 export interface AuditCaptureOptions {
   key: string;
@@ -41,7 +42,7 @@ export class AuditCapture {
         isDelivered,
         onError: (error) => {
           logger.error({ err: error }, 'audit sensor stopped');
-          push(degraded(error.message));
+          push(auditMeta('sensor.degraded', { reason: error.message }));
         },
       },
       push,
@@ -58,16 +59,4 @@ export class AuditCapture {
     await this.sensor?.stop({ keepRules: !removeRules });
     this.sensor = undefined;
   }
-}
-
-function degraded(reason: string): CapturedEvent {
-  return {
-    time: new Date().toISOString(),
-    source: 'agent',
-    action: 'sensor.degraded',
-    outcome: 'failed',
-    user: null,
-    process: null,
-    detail: { sensor: 'audit', reason },
-  };
 }

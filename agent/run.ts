@@ -1,12 +1,13 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { AgentRef, CapturedEvent, MetaAction } from '../protocol/event.js';
+import type { AgentRef, MetaAction } from '../protocol/event.js';
 import type { AgentConfig } from './config.js';
 import {
   checkCollectorHost,
   computeCoverage,
   type Coverage,
 } from './coverage.js';
+import { metaEvent } from './meta-event.js';
 import { Sensors } from './sensors.js';
 import { auditSource, Batcher } from './ship/batcher.js';
 import { CollectorClient } from './ship/collector-client.js';
@@ -88,7 +89,7 @@ export async function runAgent(
     },
   });
   const meta = (action: MetaAction, detail: Record<string, unknown>) =>
-    batcher.push(metaEvent(action, detail));
+    batcher.push(metaEvent(action, detail, 'success'));
 
   meta('agent.start', { pid: process.pid, watch: config.watch });
   shipper.start();
@@ -150,20 +151,5 @@ export async function runAgent(
       spool.close();
       log.info('agent stopped');
     },
-  };
-}
-
-function metaEvent(
-  action: MetaAction,
-  detail: Record<string, unknown>,
-): CapturedEvent {
-  return {
-    time: new Date().toISOString(),
-    source: 'agent',
-    action,
-    outcome: 'success',
-    user: null,
-    process: null,
-    detail,
   };
 }

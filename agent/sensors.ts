@@ -3,6 +3,7 @@ import type { CapturedEvent } from '../protocol/event.js';
 import { AuditCapture } from './audit-capture.js';
 import { auditAvailable } from './audit/audit-sensor.js';
 import { FsSensor } from './fs/fs-sensor.js';
+import { metaEvent } from './meta-event.js';
 import { SensorMerge } from './sensor-merge.js';
 
 export interface SensorsOptions {
@@ -51,7 +52,9 @@ export class Sensors {
         { reason: audit.reason },
         'audit sensor unavailable',
       );
-      this.options.push(degraded('audit', audit.reason));
+      this.options.push(
+        metaEvent('sensor.degraded', { sensor: 'audit', reason: audit.reason }),
+      );
     }
     const useAudit = audit?.ok === true;
     const useFs = config.fs === true || (config.fs === 'auto' && !useAudit);
@@ -87,16 +90,4 @@ export class Sensors {
     this.merge.release();
     await this.audit.stop(removeRules);
   }
-}
-
-function degraded(sensor: string, reason: string): CapturedEvent {
-  return {
-    time: new Date().toISOString(),
-    source: 'agent',
-    action: 'sensor.degraded',
-    outcome: 'failed',
-    user: null,
-    process: null,
-    detail: { sensor, reason },
-  };
 }

@@ -1,17 +1,10 @@
 import type { CapturedEvent, MetaAction } from '../../protocol/event.js';
+import { metaEvent } from '../meta-event.js';
 
 /** A meta event of the audit sensor: something went wrong, with details. */
 export function auditMeta(
   action: MetaAction,
   detail: Record<string, unknown>,
 ): CapturedEvent {
-  return {
-    time: new Date().toISOString(),
-    source: 'agent',
-    action,
-    outcome: 'failed',
-    user: null,
-    process: null,
-    detail: { sensor: 'audit', ...detail },
-  };
+  return metaEvent(action, { sensor: 'audit', ...detail });
 }

@@ -1,3 +1,4 @@
+import { metaEvent } from '../meta-event.js';
 import type { CapturedEvent, FileInfo } from '../../protocol/event.js';
 import type { EntrySnapshot } from './file-snapshot.js';
 
@@ -38,15 +39,8 @@ export function degradedEvent(
   unwatched: number,
   timeMs: number,
 ): CapturedEvent {
-  return {
-    time: rfc3339(timeMs),
-    source: 'agent',
-    action: 'sensor.degraded',
-    outcome: 'failed',
-    user: null,
-    process: null,
-    detail: { sensor: 'fs', reason, unwatched },
-  };
+  const detail = { sensor: 'fs', reason, unwatched };
+  return metaEvent('sensor.degraded', detail, 'failed', new Date(timeMs));
 }
 
 function fileInfo(entry: EntrySnapshot): FileInfo {

@@ -6,6 +6,7 @@ import type {
 } from '../../protocol/event.js';
 import { buildBatch } from '../../protocol/batch.js';
 import { sealBatch } from '../../protocol/seal.js';
+import { metaEvent } from '../meta-event.js';
 import type { Spool } from '../spool/spool.js';
 
 /** Close a batch at this many events (DESIGN section 3: `max_events`). */
@@ -70,7 +71,7 @@ export class Batcher {
     if (this.pending.length === 0 && drops === 0) return;
     const captured = this.pending;
     this.pending = [];
-    const report = drops > 0 ? [droppedEvent(drops, this.maxSpoolBytes)] : [];
+    const report = drops > 0 ? [this.dropReport(drops)] : [];
     const events = this.chain([...report, ...captured]);
     const batch = buildBatch(
       events,
@@ -84,6 +85,15 @@ export class Batcher {
     }
     spool.append(envelope, batch.checkpoint.head, drops, sourcesOf(captured));
     this.options.onSealed?.();
+  }
+
+  private dropReport(count: number): CapturedEvent {
+    const detail = {
+      count,
+      reason: 'spool full',
+      spool_max_bytes: this.maxSpoolBytes,
+    };
+    return metaEvent('events.dropped', detail);
   }
 
   /** An empty spool always takes one batch, so a bound never blocks all. */
@@ -115,16 +125,4 @@ export function sourcesOf(events: readonly CapturedEvent[]): string[] {
 
 export function auditSource(event: CapturedEvent): string {
   return `${event.time}:${event.audit?.serial ?? ''}`;
-}
-
-function droppedEvent(count: number, maxBytes: number): CapturedEvent {
-  return {
-    time: new Date().toISOString(),
-    source: 'agent',
-    action: 'events.dropped',
-    outcome: 'failed',
-    user: null,
-    process: null,
-    detail: { count, reason: 'spool full', spool_max_bytes: maxBytes },
-  };
 }
