@@ -45,7 +45,11 @@ export class AuditCapture {
           push(auditMeta('sensor.degraded', { reason: error.message }));
         },
       },
-      push,
+      (event) => {
+        // Every agent's rules share the key, and rules outlive their agent:
+        // the log may hold accesses to paths this agent does not watch.
+        if (event.source !== 'audit' || watches(paths, event)) push(event);
+      },
     );
     await this.sensor.start();
   }
@@ -59,4 +63,12 @@ export class AuditCapture {
     await this.sensor?.stop({ keepRules: !removeRules });
     this.sensor = undefined;
   }
+}
+
+/** Whether an event names a path at or below one of `roots`. */
+export function watches(roots: string[], event: CapturedEvent): boolean {
+  const names = [event.path, event.target].filter((p) => p !== undefined);
+  return names.some((name) =>
+    roots.some((root) => name === root || name.startsWith(`${root}/`)),
+  );
 }

@@ -39,6 +39,12 @@ export async function enrollAgent(
   options: EnrollOptions,
 ): Promise<AgentIdentity> {
   const base = options.collector.replace(/\/+$/, '');
+  if (!base.startsWith('https://')) {
+    throw new AgentError(
+      'VIGIL_ENROLL_FAILED',
+      `--collector: "${base.slice(0, 80)}" must be an https:// URL`,
+    );
+  }
   const caPem = await fetchPinnedCa(base, options.caFingerprint);
   const keys = generateRsaKeyPair();
   const host = options.host ?? hostname();

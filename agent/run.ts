@@ -118,8 +118,10 @@ export async function runAgent(
   async function refreshCoverage(): Promise<Coverage> {
     const next = computeCoverage(config.watch, await designated());
     if (next.watched.join('\n') !== coverage.watched.join('\n')) {
-      meta('config.changed', { watched: next.watched, missing: next.missing });
+      // Recorded once the new rules are in place, so that every access
+      // after this event is covered.
       await sensing.watch(next.watched);
+      meta('config.changed', { watched: next.watched, missing: next.missing });
       log.info({ coverage: next }, 'coverage changed');
     }
     coverage = next;

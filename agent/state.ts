@@ -56,8 +56,8 @@ export function loadAgentState(dir: string): AgentState {
   if (!existsSync(join(dir, FILES.identity))) {
     throw new AgentError(
       'VIGIL_STATE_MISSING',
-      `state: ${dir} holds no enrolled agent; run: vigil agent enroll ` +
-        `--collector URL --token T --ca-fingerprint FP --state ${dir}`,
+      `state: ${dir} is not an agent state directory (no identity.json); ` +
+        'give the --state used with `vigil agent enroll`, or enroll first',
     );
   }
   const read = (name: string) => readFileSync(join(dir, name), 'utf8');

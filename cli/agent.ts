@@ -44,7 +44,8 @@ export function registerAgentCommands(program: Command): void {
           `enrolled as ${identity.agentId} (vendor ${identity.vendor})`,
         );
         console.log(
-          `next: vigil agent run --config /etc/vigil/agent.yaml (state: ${opts.state})`,
+          `next: write a config with collector: ${opts.collector} and state: ` +
+            `${resolve(opts.state)} (see docs/agent.md), then: vigil agent run --config FILE`,
         );
       },
     );

@@ -92,7 +92,7 @@ export function registerUpCommand(program: Command): void {
       await agent.stop({ removeRules: true });
       await collector.close();
       console.log(
-        `stored in ${collectorDir}; list again with: npx vigil violations list --data ${collectorDir}`,
+        `stored in ${collectorDir}; list again with: node ${process.argv[1]} violations list --data ${collectorDir}`,
       );
     });
 }

@@ -69,7 +69,8 @@ export function loadDataDir(dir: string): CollectorIdentity {
   if (!existsSync(join(dir, `${FILES.ca}.pem`))) {
     throw new CollectorError(
       'VIGIL_DATA_DIR_MISSING',
-      `${dir} holds no collector; run: vigil collector init --data ${dir}`,
+      `--data: ${dir} is not a collector data directory (no ca.pem); give the ` +
+        'directory made by `vigil collector init`, or make one with it',
     );
   }
   const sealing = readPair(dir, FILES.sealing);
@@ -91,7 +92,8 @@ export function openStore(dir: string, readonly = false): CollectorStore {
   if (!existsSync(file)) {
     throw new CollectorError(
       'VIGIL_DATA_DIR_MISSING',
-      `${dir} holds no collector store; run: vigil collector init --data ${dir}`,
+      `--data: ${dir} is not a collector data directory (no store.db); give ` +
+        'the directory made by `vigil collector init`, or make one with it',
     );
   }
   return new CollectorStore(file, { readonly });

@@ -7,6 +7,10 @@ import type { SyscallInfo } from './syscalls.js';
 const O_ACCMODE = 0o3;
 const O_CREAT = 0o100;
 const EACCES = '-13';
+/** No such file or directory: the name reached nothing. */
+export const ENOENT = '-2';
+/** No such extended attribute (getxattr on a file without it). */
+export const ENODATA = '-61';
 const EPERM = '-1';
 
 /** success, denied (EACCES or EPERM) or failed (any other error). */

@@ -3,7 +3,7 @@ import type {
   CapturedEvent,
   Outcome,
 } from '../../protocol/event.js';
-import { actionOf, outcomeOf } from './classify.js';
+import { actionOf, ENODATA, ENOENT, outcomeOf } from './classify.js';
 import type { AuditGroup } from './correlator.js';
 import { AuditError } from './errors.js';
 import type { AuditRecord } from './parse-record.js';
@@ -61,6 +61,11 @@ export function groupToEvent(
     };
   }
   const outcome = outcomeOf(f);
+  // The name did not exist, or the attribute asked for is not there:
+  // nothing was reached, so there is no access to report.
+  if (f.exit === ENOENT || f.exit === ENODATA) {
+    return { status: 'skipped', reason: `syscall ${f.syscall} found nothing` };
+  }
   const items = pathItems(group.records);
   requireAllItems(f, items.length);
   const action = actionOf(info, f, items, outcome);

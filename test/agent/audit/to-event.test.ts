@@ -187,3 +187,33 @@ describe.skipIf(!HAVE_CORPUS)('groupToEvent on corpus logs', () => {
     });
   });
 });
+
+describe('groupToEvent when a syscall reached nothing', () => {
+  // Shaped after records this machine's auditd wrote for a denied `rm -f`
+  // (Debian 12, kernel 6.18), with the exit code and syscall varied.
+  const group = (serial: number, syscall: number, exit: number) => [
+    `type=SYSCALL msg=audit(1796398333.418:${serial}): arch=c000003e syscall=${syscall} success=no exit=${exit} a0=ffffff9c a1=5641d9de6bf0 a2=0 a3=0 items=2 ppid=2911 pid=2919 auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm="rm" exe="/usr/bin/rm" key="vigil"`,
+    `type=CWD msg=audit(1796398333.418:${serial}): cwd="/srv/data"`,
+    `type=PATH msg=audit(1796398333.418:${serial}): item=0 name="/srv/data/" inode=2146474 dev=fe:00 mode=040755 ouid=0 ogid=0 rdev=00:00 nametype=PARENT cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0`,
+    `type=PATH msg=audit(1796398333.418:${serial}): item=1 name="/srv/data/missing.csv" inode=2210932 dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=DELETE cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0`,
+    `type=PROCTITLE msg=audit(1796398333.418:${serial}): proctitle=726D002D66006D697373696E672E637376`,
+  ];
+
+  it('reports no access for a name that did not exist (ENOENT)', () => {
+    const { events, pipeline } = eventsOf(group(5, 263, -2), 'vigil');
+    expect(events).toEqual([]);
+    expect(pipeline.stats.skipped).toBe(1);
+  });
+
+  it('reports no access for an extended attribute that is not there (ENODATA)', () => {
+    const { events } = eventsOf(group(6, 192, -61), 'vigil');
+    expect(events).toEqual([]);
+  });
+
+  it('still reports a delete the OS refused (EACCES)', () => {
+    const { events } = eventsOf(group(7, 263, -13), 'vigil');
+    expect(events.map((e) => [e.action, e.outcome])).toEqual([
+      ['delete', 'denied'],
+    ]);
+  });
+});
