@@ -1,9 +1,18 @@
 import type { Command } from 'commander';
+import ms from 'ms';
 import { resolve } from 'node:path';
 import { initDataDir, loadDataDir, openStore } from '../collector/data-dir.js';
 import { createEnrollToken, ENROLL_TOKEN_TTL_MS } from '../collector/enroll.js';
 import { createLogger } from '../collector/log.js';
+import { backupStore } from '../collector/ops/backup.js';
+import { registerAdminCommands } from './collector-admin.js';
 import { serveCollector } from '../collector/serve.js';
+import {
+  CLOCK_CONFIRM_MS,
+  CLOCK_SKEW_MAX_MS,
+  SILENT_AFTER_MS,
+  WATCHDOG_TICK_MS,
+} from '../collector/watchdog/watchdog-options.js';
 import { parseDuration } from '../protocol/duration.js';
 
 export function registerCollectorCommands(program: Command): void {
@@ -77,32 +86,83 @@ export function registerCollectorCommands(program: Command): void {
   collector
     .command('serve')
     .description(
-      'serve enrollment and batch ingest over HTTPS with client certificates',
+      "serve enrollment, batch ingest and the people's API over HTTPS",
     )
     .requiredOption('--data <dir>', 'collector data directory')
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8443')
     .requiredOption('--policies <dir>', 'directory of policy YAML files')
     .option('--log-level <level>', 'pino log level', 'info')
-    .action(
-      async (opts: {
-        data: string;
-        listen: string;
-        policies: string;
-        logLevel: string;
-      }) => {
-        const logger = createLogger('vigil-collector', opts.logLevel);
-        const running = await serveCollector({
-          dataDir: resolve(opts.data),
-          listen: opts.listen,
-          policiesDir: resolve(opts.policies),
-          logger,
-        });
-        logger.info({ url: running.url }, 'collector listening');
-        process.on('SIGHUP', () => running.reloadPolicies());
-        await untilSignal();
-        await running.close();
-      },
-    );
+    .option(
+      '--silent-after <duration>',
+      'agent.silent: no batch or heartbeat for this long',
+      ms(SILENT_AFTER_MS),
+    )
+    .option(
+      '--watchdog-interval <duration>',
+      'how often silence is checked',
+      ms(WATCHDOG_TICK_MS),
+    )
+    .option(
+      '--clock-skew <duration>',
+      "agent.clock: largest skew between an agent's clock and this one",
+      ms(CLOCK_SKEW_MAX_MS),
+    )
+    .option(
+      '--clock-confirm <duration>',
+      'agent.clock: how long batches must keep arriving late',
+      ms(CLOCK_CONFIRM_MS),
+    )
+    .action(async (opts: ServeFlags) => {
+      const watchdog = {
+        silentAfterMs: parseDuration(opts.silentAfter, '--silent-after'),
+        tickMs: parseDuration(opts.watchdogInterval, '--watchdog-interval'),
+        clockSkewMs: parseDuration(opts.clockSkew, '--clock-skew'),
+        clockConfirmMs: parseDuration(opts.clockConfirm, '--clock-confirm'),
+      };
+      const logger = createLogger('vigil-collector', opts.logLevel);
+      const running = await serveCollector({
+        dataDir: resolve(opts.data),
+        listen: opts.listen,
+        policiesDir: resolve(opts.policies),
+        logger,
+        watchdog,
+      });
+      logger.info({ url: running.url, watchdog }, 'collector listening');
+      process.on('SIGHUP', () => running.reloadPolicies());
+      await untilSignal();
+      await running.close();
+    });
+
+  registerAdminCommands(collector);
+
+  collector
+    .command('backup')
+    .description(
+      'copy the store while the collector runs (SQLite online backup)',
+    )
+    .requiredOption('--data <dir>', 'collector data directory')
+    .requiredOption('--out <file>', 'the copy to create (never replaced)')
+    .action(async (opts: { data: string; out: string }) => {
+      const counts = await backupStore(resolve(opts.data), resolve(opts.out));
+      console.log(
+        `backup written to ${resolve(opts.out)}: ${counts.events} events, ` +
+          `${counts.batches} batches, ${counts.violations} violations`,
+      );
+      console.log(
+        `keys are not in it: keep a copy of ${resolve(opts.data)}/*.key and *.pem`,
+      );
+    });
+}
+
+interface ServeFlags {
+  data: string;
+  listen: string;
+  policies: string;
+  logLevel: string;
+  silentAfter: string;
+  watchdogInterval: string;
+  clockSkew: string;
+  clockConfirm: string;
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */

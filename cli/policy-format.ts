@@ -89,7 +89,9 @@ function policyLines(policy: PolicyExplanation): string[] {
   }
   lines.push(...policy.allow.flatMap(ruleLines));
   if (policy.limits.length > 0) {
-    lines.push(`  limits, not evaluated yet: ${policy.limits.join(', ')}`);
+    lines.push(
+      `  limits (counted over many events, not for one): ${policy.limits.join(', ')}`,
+    );
   }
   lines.push(`  verdict: ${verdictText(policy)}`);
   return lines;

@@ -14,11 +14,15 @@ import {
   formatTestFailure,
   formatTestSummary,
 } from './policy-format.js';
+import { registerReplay } from './policy-replay.js';
 import { EXIT_FAILURE } from './run-cli.js';
 
 export * from './policy-format.js';
 
-/** `vigil policy lint|test|explain`: tools for people who write policies. */
+/**
+ * `vigil policy lint|test|explain|replay`: tools for people who write
+ * policies.
+ */
 export function registerPolicyCommands(program: Command): void {
   const policy = program
     .command('policy')
@@ -26,6 +30,7 @@ export function registerPolicyCommands(program: Command): void {
   registerLint(policy);
   registerTest(policy);
   registerExplain(policy);
+  registerReplay(policy);
 }
 
 function registerLint(policy: Command): void {

@@ -7,6 +7,11 @@ import pino, { type Logger } from 'pino';
 export const REDACT_PATHS = [
   'token',
   '*.token',
+  'apiToken',
+  '*.apiToken',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
   'req.headers.authorization',
   'req.headers.cookie',
   'privateKeyPem',
@@ -15,10 +20,21 @@ export const REDACT_PATHS = [
   '*.body',
 ];
 
-/** JSON logs on stderr, as every Vigil service writes them. */
-export function createLogger(name: string, level = 'info'): Logger {
+/**
+ * JSON logs on stderr, as every Vigil service writes them.
+ * @param destination a file descriptor or path; default 2 (stderr)
+ */
+export function createLogger(
+  name: string,
+  level = 'info',
+  destination: number | string = 2,
+): Logger {
   return pino(
     { name, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
-    pino.destination(2),
+    pino.destination(
+      typeof destination === 'number'
+        ? destination
+        : { dest: destination, sync: true },
+    ),
   );
 }

@@ -1,9 +1,20 @@
 import type { Logger } from 'pino';
 import { CollectorError } from './errors.js';
 import { loadDataDir, openStore } from './data-dir.js';
-import { Ingest, type FlaggedViolation } from './ingest/ingest.js';
+import {
+  Ingest,
+  type FlaggedViolation,
+  type IntegrityNotice,
+} from './ingest/ingest.js';
 import { buildServer } from './api/server.js';
+import { CollectorMetrics } from './ops/collector-metrics.js';
 import { PolicySet } from './policy/policy-set.js';
+import { observeBatches } from './watchdog/batch-observer.js';
+import { Watchdog } from './watchdog/watchdog.js';
+import {
+  watchdogOptions,
+  type WatchdogOptions,
+} from './watchdog/watchdog-options.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -11,18 +22,23 @@ export interface ServeOptions {
   policiesDir: string;
   logger: Logger;
   onViolation?: (violation: FlaggedViolation) => void;
+  onIntegrity?: (notice: IntegrityNotice) => void;
+  /** Intervals and bounds of the watchdogs; each defaults (watchdog-options.ts). */
+  watchdog?: Partial<WatchdogOptions>;
 }
 
 export interface RunningCollector {
   url: string;
   app: ReturnType<typeof buildServer>;
+  watchdog: Watchdog;
   reloadPolicies(): void;
   close(): Promise<void>;
 }
 
 /**
- * Starts the collector: data dir, store, policies, ingest and the HTTPS API.
- * A policy reload that fails keeps the policies in force.
+ * Starts the collector: data dir, store, policies, ingest watched by the
+ * watchdogs, metrics and the HTTPS API. A policy reload that fails keeps
+ * the policies in force.
  */
 export async function serveCollector(
   options: ServeOptions,
@@ -33,25 +49,36 @@ export async function serveCollector(
   let policies = PolicySet.load(options.policiesDir);
   const log = options.logger;
   log.info({ policies: policies.policies.length }, 'policies loaded');
+  const watchdog = new Watchdog({
+    store,
+    options: watchdogOptions(options.watchdog),
+    logger: log.child({ component: 'watchdog' }),
+  });
   const ingest = new Ingest({
     store,
     identity,
     policies: () => policies,
     ...(options.onViolation ? { onViolation: options.onViolation } : {}),
+    ...(options.onIntegrity ? { onIntegrity: options.onIntegrity } : {}),
   });
+  const agentState = watchdog.stateOf.bind(watchdog);
   const app = buildServer({
     identity,
     store,
-    ingest,
+    ingest: observeBatches(ingest, store, (b) => watchdog.observe(b), log),
     logger: log,
     designated: (vendor) => policies.pathsForVendor(vendor),
+    metrics: new CollectorMetrics({ store, agentState }),
+    agentState,
   });
   await app.listen({ host, port });
+  watchdog.start();
   const address = app.server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   return {
     url: `https://${host.includes(':') ? `[${host}]` : host}:${bound}`,
     app,
+    watchdog,
     reloadPolicies() {
       try {
         policies = PolicySet.load(options.policiesDir);
@@ -64,6 +91,7 @@ export async function serveCollector(
       }
     },
     async close() {
+      watchdog.stop();
       await app.close();
       store.close();
     },

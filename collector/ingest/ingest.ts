@@ -1,8 +1,6 @@
 import { canonicalize } from '../../protocol/canonical.js';
 import { sha256Hex } from '../../protocol/chain.js';
-import type { AccessEvent } from '../../protocol/event.js';
 import {
-  signReceipt,
   verifyBatch,
   type Batch,
   type SignedReceipt,
@@ -12,22 +10,26 @@ import type { CollectorIdentity } from '../data-dir.js';
 import { CollectorError } from '../errors.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import type { AgentRow, CollectorStore } from '../store/store.js';
+import { judgeBatch, type HashedEvent } from './chain-verdict.js';
+import {
+  closeFilledGaps,
+  describeRange,
+  raiseGap,
+  raiseTampered,
+  type IntegrityNotice,
+} from './integrity.js';
+import { storeBatch, type FlaggedViolation } from './store-batch.js';
+
+export type { FlaggedViolation } from './store-batch.js';
+export type { IntegrityNotice } from './integrity.js';
 
 export interface IngestResult {
   receipt: SignedReceipt;
   duplicate: boolean;
   events: number;
   violations: number;
-}
-
-/** A violation as it was just stored, for live listeners. */
-export interface FlaggedViolation {
-  id: number;
-  policy: string;
-  rule: string;
-  severity: string;
-  reason: string;
-  event: AccessEvent;
+  /** Integrity violations this batch raised or closed. */
+  integrity: IntegrityNotice[];
 }
 
 export interface IngestOptions {
@@ -36,18 +38,41 @@ export interface IngestOptions {
   /** The policy set in force; read once per batch so reloads apply to new batches. */
   policies: () => PolicySet;
   onViolation?: (violation: FlaggedViolation) => void;
+  /** Called after commit for each integrity violation raised or closed. */
+  onIntegrity?: (notice: IntegrityNotice) => void;
   now?: () => Date;
 }
+
+/** What one transaction decided: a receipt to answer, or a refusal. */
+type Outcome =
+  | { kind: 'stored'; result: IngestResult }
+  | { kind: 'refused'; error: CollectorError };
 
 /**
  * The collector's ingest path for one sealed batch (DESIGN section 6):
  * envelope → decrypt → signature → event schemas → chain → store + evaluate,
- * all stored in one transaction before the receipt is signed and returned.
+ * all in one transaction; the receipt is returned only after it committed.
+ * A batch that contradicts the chain is refused, but the copy kept aside
+ * and its violation are committed before the refusal is thrown.
  */
 export class Ingest {
   constructor(private readonly options: IngestOptions) {}
 
   accept(agent: AgentRow, envelope: unknown): IngestResult {
+    const batch = this.open(agent, envelope);
+    const hashed = hashEvents(batch);
+    const flagged: FlaggedViolation[] = [];
+    const notices: IntegrityNotice[] = [];
+    const outcome = this.options.store.transaction(() =>
+      this.apply(batch, hashed, flagged, notices),
+    );
+    flagged.forEach((v) => this.options.onViolation?.(v));
+    notices.forEach((n) => this.options.onIntegrity?.(n));
+    if (outcome.kind === 'refused') throw outcome.error;
+    return outcome.result;
+  }
+
+  private open(agent: AgentRow, envelope: unknown): Batch {
     const { identity } = this.options;
     const batch = openEnvelope(
       envelope,
@@ -62,118 +87,47 @@ export class Ingest {
       );
     }
     verifyBatch(batch, agent.cert_pem);
-    const flagged: FlaggedViolation[] = [];
-    const result = this.options.store.transaction(() =>
-      this.storeBatch(agent.id, batch, flagged),
-    );
-    flagged.forEach((v) => this.options.onViolation?.(v));
-    return result;
+    return batch;
   }
 
-  private storeBatch(
-    agentId: string,
+  private apply(
     batch: Batch,
+    hashed: readonly HashedEvent[],
     flagged: FlaggedViolation[],
-  ): IngestResult {
-    const { store } = this.options;
-    const events = batch.events;
-    const first = events[0]!.seq;
-    const last = batch.checkpoint.seq;
-    const existing = store.getBatch(agentId, last);
-    if (existing) {
-      if (
-        existing.head !== batch.checkpoint.head ||
-        existing.first_seq !== first
-      ) {
-        throw chainConflict(agentId, first, last);
-      }
-      return {
-        receipt: JSON.parse(existing.receipt) as SignedReceipt,
-        duplicate: true,
-        events: 0,
-        violations: 0,
-      };
-    }
-    const current = store.getAgent(agentId)!;
-    if (first <= current.last_seq) throw chainConflict(agentId, first, last);
-    if (first > current.last_seq + 1) {
-      throw new CollectorError(
-        'VIGIL_CHAIN_GAP',
-        `events: batch starts at seq ${first} but the collector holds ` +
-          `${agentId} up to seq ${current.last_seq}`,
-      );
-    }
-    if (events[0]!.prev !== current.head)
-      throw chainConflict(agentId, first, last);
-    const violations = this.storeEvents(agentId, events, flagged);
-    return this.commitBatch(agentId, batch, first, violations);
-  }
-
-  private storeEvents(
-    agentId: string,
-    events: AccessEvent[],
-    flagged: FlaggedViolation[],
-  ): number {
-    const { store } = this.options;
-    const policies = this.options.policies();
-    const createdAt = this.now().toISOString();
-    for (const event of events) {
-      const text = canonicalize(event);
-      store.insertEvent({
-        agent: agentId,
-        seq: event.seq,
-        hash: sha256Hex(text),
-        canonical: text,
-      });
-      for (const draft of policies.evaluate(event)) {
-        const id = store.insertViolation({
-          agent: agentId,
-          seq: event.seq,
-          policy: draft.policy,
-          rule: draft.rule,
-          kind: draft.kind,
-          severity: draft.severity,
-          reason: draft.reason,
-          policy_hash: draft.policyHash,
-          compliance: JSON.stringify(draft.compliance),
-          created_at: createdAt,
-        });
-        flagged.push({ id, ...pick(draft), event });
-      }
-    }
-    return flagged.length;
-  }
-
-  private commitBatch(
-    agentId: string,
-    batch: Batch,
-    first: number,
-    violations: number,
-  ): IngestResult {
+    notices: IntegrityNotice[],
+  ): Outcome {
     const { store, identity } = this.options;
-    const receivedAt = this.now().toISOString();
-    const { seq, head } = batch.checkpoint;
-    const receipt = signReceipt(
-      { agent: agentId, seq, head, received_at: receivedAt },
-      identity.signing.privateKeyPem,
-    );
-    store.insertBatch({
-      agent: agentId,
-      first_seq: first,
-      last_seq: seq,
-      head,
-      checkpoint: JSON.stringify(batch.checkpoint),
-      signature: batch.signature,
-      receipt: JSON.stringify(receipt),
-      received_at: receivedAt,
-    });
-    store.advanceAgent(agentId, seq, head, receivedAt);
-    return {
-      receipt,
-      duplicate: false,
-      events: batch.events.length,
-      violations,
-    };
+    const agent = batch.checkpoint.agent;
+    const range = { first: hashed[0]!.event.seq, last: batch.checkpoint.seq };
+    const at = this.now().toISOString();
+    const verdict = judgeBatch(store, agent, batch, hashed);
+    switch (verdict.kind) {
+      case 'duplicate':
+        return stored(verdict.receipt, true, 0, 0, notices);
+      case 'overlap':
+        return refused(
+          `events: ${describeRange(agent, range)} overlap batches the ` +
+            'collector holds, cut at other seqs',
+        );
+      case 'tampered': {
+        const notice = raiseTampered(store, batch, verdict, at);
+        if (notice) notices.push(notice);
+        return refused(
+          `events: ${describeRange(agent, range)} contradict the chain the ` +
+            `collector holds (${verdict.why}); the batch was kept aside`,
+        );
+      }
+      case 'new': {
+        const gap =
+          verdict.missing && raiseGap(store, agent, verdict.missing, at);
+        if (gap) notices.push(gap);
+        const policies = this.options.policies();
+        const ctx = { store, identity, policies, at };
+        const receipt = storeBatch(ctx, batch, hashed, flagged);
+        notices.push(...closeFilledGaps(store, agent, range, at));
+        return stored(receipt, false, hashed.length, flagged.length, notices);
+      }
+    }
   }
 
   private now(): Date {
@@ -181,24 +135,31 @@ export class Ingest {
   }
 }
 
-function pick(d: {
-  policy: string;
-  rule: string;
-  severity: string;
-  reason: string;
-}) {
+// Each event's canonical text is what the store keeps and what its hash is
+// over, so both are computed once, before the transaction.
+function hashEvents(batch: Batch): HashedEvent[] {
+  return batch.events.map((event) => {
+    const text = canonicalize(event);
+    return { event, text, hash: sha256Hex(text) };
+  });
+}
+
+function stored(
+  receipt: SignedReceipt,
+  duplicate: boolean,
+  events: number,
+  violations: number,
+  integrity: IntegrityNotice[],
+): Outcome {
   return {
-    policy: d.policy,
-    rule: d.rule,
-    severity: d.severity,
-    reason: d.reason,
+    kind: 'stored',
+    result: { receipt, duplicate, events, violations, integrity },
   };
 }
 
-function chainConflict(agent: string, first: number, last: number) {
-  return new CollectorError(
-    'VIGIL_CHAIN_CONFLICT',
-    `events: seq ${first}-${last} of ${agent} differ from what the ` +
-      'collector already holds',
-  );
+function refused(message: string): Outcome {
+  return {
+    kind: 'refused',
+    error: new CollectorError('VIGIL_CHAIN_CONFLICT', message),
+  };
 }

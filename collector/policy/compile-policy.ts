@@ -187,6 +187,7 @@ function limit(
     name: doc.name,
     actions: doc.actions ? new Set(doc.actions) : null,
     max: doc.max,
+    window: doc.window,
     windowMs: ms,
     per: doc.per,
     severity: doc.severity ?? policy.severity,

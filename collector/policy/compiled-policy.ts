@@ -10,11 +10,13 @@ export interface CompiledRule {
   conditions: Condition[];
 }
 
-/** A checked `limits` entry; counted by later work, parsed now. */
+/** A checked `limits` entry, counted by `evaluateLimits`. */
 export interface CompiledLimit {
   name: string;
   actions: ReadonlySet<string> | null;
   max: number;
+  /** The window as written ("10m"), for reasons. */
+  window: string;
   windowMs: number;
   per: 'user' | 'process' | 'agent';
   severity: Severity;

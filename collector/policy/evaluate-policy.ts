@@ -82,7 +82,8 @@ function failedConditions(rule: CompiledRule, ctx: EventContext): string {
     .join(', ');
 }
 
-function draft(
+/** A violation of `policy` with its hash and compliance tags. */
+export function draft(
   policy: CompiledPolicy,
   rule: string,
   kind: ViolationDraft['kind'],

@@ -58,7 +58,7 @@ export interface PolicyExplanation {
   /** Empty when the policy is out of scope: no rule is tested then. */
   deny: RuleExplanation[];
   allow: RuleExplanation[];
-  /** Names of the policy's limits, which are parsed but not yet counted. */
+  /** Names of the policy's limits; one event alone is never counted. */
   limits: string[];
   verdict: PolicyVerdict;
   /** The allow rule that permitted the event, or the violated rules. */

@@ -2,9 +2,11 @@ import type { AccessEvent } from '../../protocol/event.js';
 import { compilePolicy } from './compile-policy.js';
 import type { CompiledPolicy } from './compiled-policy.js';
 import { PolicyError } from './errors.js';
+import { evaluateLimits } from './evaluate-limits.js';
 import { evaluatePolicy } from './evaluate-policy.js';
 import { EventContext } from './event-context.js';
 import { type Explanation, explainEvent } from './explain.js';
+import type { LimitCounter } from './limit-counter.js';
 import { PathIndex } from './path-index.js';
 import {
   type PolicySource,
@@ -74,16 +76,30 @@ export class PolicySet {
   }
 
   /**
-   * The violations `event` causes, in policy order (file name), deny rules
-   * before default-deny. Pure: no I/O, no logging. Meta events (source
-   * "agent") and events without a path are never evaluated.
+   * The violations `event` causes, in policy order (file name): deny rules
+   * or default-deny, then limits. Meta events (source "agent") and events
+   * without a path are never evaluated. Limits are counted in `counter`,
+   * and skipped without one; apart from the counter, no I/O, no logging.
    */
-  evaluate(event: AccessEvent): ViolationDraft[] {
+  evaluate(event: AccessEvent, counter?: LimitCounter): ViolationDraft[] {
     if (event.source === 'agent') return [];
     const inScope = this.policiesInScope(event);
     if (inScope.length === 0) return [];
     const ctx = new EventContext(event);
-    return inScope.flatMap((policy) => evaluatePolicy(policy, ctx));
+    const drafts: ViolationDraft[] = [];
+    for (const policy of inScope) {
+      drafts.push(...evaluatePolicy(policy, ctx));
+      if (counter) drafts.push(...evaluateLimits(policy, ctx, counter));
+    }
+    return drafts;
+  }
+
+  /** The longest window of any limit in the set, in ms; 0 without limits. */
+  get longestLimitWindowMs(): number {
+    const windows = this.compiled.flatMap((policy) =>
+      policy.limits.map((limit) => limit.windowMs),
+    );
+    return Math.max(0, ...windows);
   }
 
   /**

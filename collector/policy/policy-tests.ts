@@ -4,6 +4,7 @@ import { AUID_UNSET } from '../../protocol/event.js';
 import { GENESIS_HASH } from '../../protocol/chain.js';
 import eventSchema from '../../schemas/access-event.schema.json' with { type: 'json' };
 import { PolicyError } from './errors.js';
+import { MemoryLimitCounter } from './limit-counter.js';
 import type { PolicySet } from './policy-set.js';
 import type { ViolationDraft } from './types.js';
 import { fieldName, parseYamlSource, type YamlSource } from './yaml-source.js';
@@ -16,16 +17,22 @@ export interface PolicyTestCase {
   expect: 'allow' | 'violation';
   /** With expect violation: a violation of this rule must be among them. */
   rule?: string;
+  /** How many times the event happens, at the same instant (for limits). */
+  repeat?: number;
   line?: number;
 }
 
 export interface PolicyTestResult {
   case: PolicyTestCase;
   passed: boolean;
+  /** Over all repeats of the event, each rule of each policy once. */
   violations: ViolationDraft[];
   /** What went wrong, for a failed case. */
   detail?: string;
 }
+
+/** Most times one case may repeat its event: enough for any sane limit. */
+const REPEAT_MAX = 100_000;
 
 const caseSchema = {
   type: 'array',
@@ -38,6 +45,7 @@ const caseSchema = {
       event: { type: 'object' },
       expect: { enum: ['allow', 'violation'] },
       rule: { type: 'string', minLength: 1, maxLength: 128 },
+      repeat: { type: 'integer', minimum: 1, maximum: REPEAT_MAX },
     },
   },
 } as const;
@@ -47,7 +55,8 @@ const validateCases = ajv.compile(caseSchema);
 const validateEvent = ajv.compile<AccessEvent>(eventSchema);
 
 /**
- * Parses a `*.test.yaml` file: a list of `{ name, event, expect, rule? }`.
+ * Parses a `*.test.yaml` file: a list of
+ * `{ name, event, expect, rule?, repeat? }`.
  * An event needs at least `path`; the rest defaults to an audit `read`
  * that succeeded at 2026-03-04T03:15:00Z (a Wednesday) on agent
  * `agent-test` of vendor `acme`, with no user and no process. A partial
@@ -72,21 +81,40 @@ export function parsePolicyTests(file: string, text: string): PolicyTestCase[] {
       event,
       expect: item.expect as PolicyTestCase['expect'],
       rule: item.rule === undefined ? undefined : String(item.rule),
+      repeat: item.repeat === undefined ? undefined : Number(item.repeat),
       line: source.lineOf([i]),
     };
   });
 }
 
-/** Runs each case through `set` and says which passed. */
+/**
+ * Runs each case through `set` and says which passed. Each case counts
+ * limits afresh, so only its own repeats add up.
+ */
 export function runPolicyTests(
   set: PolicySet,
   cases: readonly PolicyTestCase[],
 ): PolicyTestResult[] {
   return cases.map((testCase) => {
-    const violations = set.evaluate(testCase.event);
+    const violations = evaluateRepeated(set, testCase);
     const detail = mismatch(testCase, violations);
     return { case: testCase, passed: detail === undefined, violations, detail };
   });
+}
+
+function evaluateRepeated(
+  set: PolicySet,
+  testCase: PolicyTestCase,
+): ViolationDraft[] {
+  const counter = new MemoryLimitCounter();
+  const seen = new Map<string, ViolationDraft>();
+  for (let i = 0; i < (testCase.repeat ?? 1); i++) {
+    for (const draft of set.evaluate(testCase.event, counter)) {
+      const key = JSON.stringify([draft.policy, draft.rule]);
+      if (!seen.has(key)) seen.set(key, draft);
+    }
+  }
+  return [...seen.values()];
 }
 
 function mismatch(
@@ -113,6 +141,11 @@ export function completePartialEvent(
 ): { event: AccessEvent } | { at: (string | number)[]; problem: string } {
   const event = completeEvent(partial);
   return validateEvent(event) ? { event } : eventProblem();
+}
+
+/** True when `value` is a whole access event (the schema, no defaults). */
+export function isAccessEvent(value: unknown): value is AccessEvent {
+  return validateEvent(value);
 }
 
 /** Where and why the last `validateEvent` call failed. */

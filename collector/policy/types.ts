@@ -7,9 +7,12 @@ export type Severity = (typeof SEVERITIES)[number];
 export interface ViolationDraft {
   /** Policy id. */
   policy: string;
-  /** Rule name, or 'default-deny' when no allow rule permitted the event. */
+  /**
+   * Rule or limit name, or 'default-deny' when no allow rule permitted the
+   * event.
+   */
   rule: string;
-  kind: 'deny' | 'default-deny';
+  kind: 'deny' | 'default-deny' | 'limit';
   severity: Severity;
   /** Readable without the policy open: rule, failed condition, values. */
   reason: string;

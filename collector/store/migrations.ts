@@ -63,4 +63,99 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX violations_by_event ON violations (agent, seq);
   `,
+  // 2: chain integrity (docs/ingest.md): gaps waiting to be filled, batches
+  // kept aside because they contradict the stored chain, and batches found
+  // by their first seq so the contiguous head can move over stored ones.
+  `
+  CREATE TABLE chain_gaps (
+    agent        TEXT NOT NULL,
+    first_seq    INTEGER NOT NULL,
+    last_seq     INTEGER NOT NULL,
+    violation_id INTEGER NOT NULL,
+    detected_at  TEXT NOT NULL,
+    resolved_at  TEXT,
+    resolved_by  TEXT,
+    note         TEXT,
+    PRIMARY KEY (agent, first_seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE batches_aside (
+    id           INTEGER PRIMARY KEY,
+    agent        TEXT NOT NULL,
+    first_seq    INTEGER NOT NULL,
+    last_seq     INTEGER NOT NULL,
+    head         TEXT NOT NULL,
+    conflict_seq INTEGER NOT NULL,
+    canonical    TEXT NOT NULL,
+    violation_id INTEGER NOT NULL,
+    received_at  TEXT NOT NULL,
+    UNIQUE (agent, first_seq, last_seq, head)
+  );
+  CREATE INDEX batches_by_first ON batches (agent, first_seq);
+  `,
+  // 3: people, revocation and watchdogs: API users with a role and only their
+  // token's hash, who-did-what on each violation, the collector's own audit
+  // log (revocations, refused agents, user changes), and the watchdog
+  // conditions that hold now, each with the violation it raised.
+  `
+  ALTER TABLE agents ADD COLUMN revoked_reason TEXT;
+  CREATE TABLE api_users (
+    name        TEXT PRIMARY KEY,
+    role        TEXT NOT NULL,
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL,
+    disabled_at TEXT
+  );
+  CREATE TABLE violation_history (
+    id          INTEGER PRIMARY KEY,
+    violation   INTEGER NOT NULL,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    role        TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    from_status TEXT NOT NULL,
+    to_status   TEXT NOT NULL,
+    note        TEXT
+  );
+  CREATE INDEX violation_history_by_violation
+    ON violation_history (violation);
+  CREATE TABLE audit_log (
+    id     INTEGER PRIMARY KEY,
+    at     TEXT NOT NULL,
+    actor  TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE TABLE watchdog_open (
+    agent     TEXT NOT NULL,
+    watch     TEXT NOT NULL,
+    violation INTEGER NOT NULL,
+    since     TEXT NOT NULL,
+    PRIMARY KEY (agent, watch)
+  ) WITHOUT ROWID;
+  -- Open violations by severity, counted on every /metrics scrape.
+  CREATE INDEX violations_by_status ON violations (status, severity);
+  `,
+  // 4 (issue 5): limit counters (docs/policies.md), so counts survive a
+  // restart: matching events per policy, limit and key, summed per event
+  // millisecond, and the times violations were raised. Rows two windows
+  // older than a slot's newest event are forgotten as it counts.
+  `
+  CREATE TABLE limit_hits (
+    policy     TEXT NOT NULL,
+    limit_name TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    time_ms    INTEGER NOT NULL,
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (policy, limit_name, key, time_ms)
+  ) WITHOUT ROWID;
+  CREATE TABLE limit_flags (
+    policy     TEXT NOT NULL,
+    limit_name TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    time_ms    INTEGER NOT NULL,
+    PRIMARY KEY (policy, limit_name, key, time_ms)
+  ) WITHOUT ROWID;
+  `,
 ];

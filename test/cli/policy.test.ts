@@ -151,7 +151,7 @@ policy docs (policies/docs.yaml): in scope
   allow writers: no match
     [no ] actions: wants write; got read
     [no ] groups: wants writers; got staff
-  limits, not evaluated yet: bulk
+  limits (counted over many events, not for one): bulk
   verdict: default-deny: no allow rule matched
 
 policy other (policies/other.yaml): out of scope

@@ -182,7 +182,7 @@ describe.runIf(ready)(
       const out = vigil(['violations', 'list', '--data', dataDir, '--json']);
       expect(out.status).toBe(0);
       return (JSON.parse(out.stdout) as ViolationView[]).filter(
-        (v) => v.event.seq === event.seq,
+        (v) => v.event?.seq === event.seq,
       );
     }
   },

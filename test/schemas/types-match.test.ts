@@ -50,7 +50,8 @@ const FULL: Required<AccessEvent> = {
 };
 
 const keys = (o: object) => Object.keys(o).sort();
-const props = (schema: { properties?: object }) => keys(schema.properties ?? {});
+const props = (schema: { properties?: object }) =>
+  keys(schema.properties ?? {});
 
 describe('TypeScript types and JSON Schemas', () => {
   it('give the access event the same fields', () => {

@@ -178,3 +178,55 @@ describe('PolicySet.evaluate', () => {
     });
   });
 });
+
+describe('PolicySet.evaluate on attempts the OS refused', () => {
+  const credentials = policy(`
+id: credentials
+severity: medium
+paths: [/srv/data/credentials/**]
+allow:
+  - name: deploy-reads
+    users: [vigil-deploy]
+    actions: [read]
+    outcome: [success]
+deny:
+  - name: denied-attempts
+    outcome: [denied]
+    severity: high
+`);
+  const key = '/srv/data/credentials/db.key';
+
+  describe('when a deny rule names outcome denied', () => {
+    it('flags a refused attempt at the rule severity, saying it was refused', () => {
+      const drafts = credentials.evaluate(
+        event({ path: key, user: intern, outcome: 'denied' }),
+      );
+      expect(drafts).toMatchObject([
+        {
+          rule: 'denied-attempts',
+          kind: 'deny',
+          severity: 'high',
+          reason:
+            'deny rule denied-attempts forbids read (outcome denied) (vigil-intern, /srv/data/credentials/db.key)',
+        },
+      ]);
+    });
+
+    it('flags a refused attempt even by someone an allow rule permits', () => {
+      const deploy = user('vigil-deploy');
+      const refused = event({ path: key, user: deploy, outcome: 'denied' });
+      expect(credentials.evaluate(refused).map((d) => d.rule)).toEqual([
+        'denied-attempts',
+      ]);
+      const read = event({ path: key, user: deploy });
+      expect(credentials.evaluate(read)).toEqual([]);
+    });
+
+    it('leaves attempts that failed for other reasons to default-deny', () => {
+      const failed = event({ path: key, user: intern, outcome: 'failed' });
+      expect(credentials.evaluate(failed).map((d) => d.rule)).toEqual([
+        'default-deny',
+      ]);
+    });
+  });
+});

@@ -103,3 +103,60 @@ describe('runPolicyTests', () => {
     });
   });
 });
+
+describe('runPolicyTests with repeat', () => {
+  const limited = policy(`
+id: bulk
+severity: low
+paths: [/srv/**]
+allow: [{ name: anyone }]
+limits: [{ name: bulk-read, actions: [read], max: 3, window: 1m, per: agent }]
+`);
+  const cases = parsePolicyTests(
+    't.test.yaml',
+    `
+- { name: three reads, event: { path: /srv/a }, repeat: 3, expect: allow }
+- { name: four reads, event: { path: /srv/a }, repeat: 4, expect: violation, rule: bulk-read }
+- { name: one read, event: { path: /srv/a }, expect: allow }
+`,
+  );
+
+  describe('when a case repeats its event', () => {
+    it('counts the repeats against limits, each case afresh', () => {
+      const results = runPolicyTests(limited, cases);
+      expect(results.map((r) => [r.case.name, r.passed])).toEqual([
+        ['three reads', true],
+        ['four reads', true],
+        ['one read', true],
+      ]);
+      expect(results[1]?.violations.map((v) => v.reason)).toEqual([
+        'bulk-read: 4 reads on agent agent-test within 1m, limit 3',
+      ]);
+    });
+
+    it('lists each rule once however often it fired', () => {
+      const [many] = runPolicyTests(
+        set,
+        parsePolicyTests(
+          't.test.yaml',
+          '- { name: d, event: { path: /srv/a, action: delete }, repeat: 50, expect: violation }\n',
+        ),
+      );
+      expect(many?.violations.map((v) => v.rule)).toEqual(['no-deletes']);
+    });
+  });
+
+  describe('when repeat is out of range', () => {
+    it.each([0, 100_001, 1.5])('refuses %s', (repeat) => {
+      const error = policyError(
+        () =>
+          parsePolicyTests(
+            't.test.yaml',
+            `- { name: a, event: { path: /a }, expect: allow, repeat: ${repeat} }\n`,
+          ),
+        'VIGIL_POLICY_TEST_INVALID',
+      );
+      expect(error.field).toBe('[0].repeat');
+    });
+  });
+});

@@ -1,0 +1,118 @@
+import {
+  signReceipt,
+  type Batch,
+  type SignedReceipt,
+} from '../../protocol/batch.js';
+import type { AccessEvent } from '../../protocol/event.js';
+import type { CollectorIdentity } from '../data-dir.js';
+import type { PolicySet } from '../policy/policy-set.js';
+import type { CollectorStore } from '../store/store.js';
+import type { HashedEvent } from './chain-verdict.js';
+
+/** A violation as it was just stored, for live listeners. */
+export interface FlaggedViolation {
+  id: number;
+  policy: string;
+  rule: string;
+  severity: string;
+  reason: string;
+  event: AccessEvent;
+}
+
+export interface StoreBatchContext {
+  store: CollectorStore;
+  identity: CollectorIdentity;
+  policies: PolicySet;
+  /** ISO time of this ingest: violations, batch row and receipt share it. */
+  at: string;
+}
+
+/**
+ * Stores a batch that judgeBatch found new: its events with their canonical
+ * text and hash, the violations the policies find, the batch row with its
+ * signed receipt, and the agent's contiguous head. Runs inside the ingest
+ * transaction; returns the receipt to answer once it has committed.
+ */
+export function storeBatch(
+  ctx: StoreBatchContext,
+  batch: Batch,
+  hashed: readonly HashedEvent[],
+  flagged: FlaggedViolation[],
+): SignedReceipt {
+  const agent = batch.checkpoint.agent;
+  for (const item of hashed) storeEvent(ctx, agent, item, flagged);
+  const { seq, head } = batch.checkpoint;
+  const receipt = signReceipt(
+    { agent, seq, head, received_at: ctx.at },
+    ctx.identity.signing.privateKeyPem,
+  );
+  const first = hashed[0]!.event.seq;
+  ctx.store.insertBatch({
+    agent,
+    first_seq: first,
+    last_seq: seq,
+    head,
+    checkpoint: JSON.stringify(batch.checkpoint),
+    signature: batch.signature,
+    receipt: JSON.stringify(receipt),
+    received_at: ctx.at,
+  });
+  moveHead(ctx.store, agent, first, { last_seq: seq, head }, ctx.at);
+  return receipt;
+}
+
+function storeEvent(
+  ctx: StoreBatchContext,
+  agent: string,
+  item: HashedEvent,
+  flagged: FlaggedViolation[],
+): void {
+  const { event } = item;
+  ctx.store.insertEvent({
+    agent,
+    seq: event.seq,
+    hash: item.hash,
+    canonical: item.text,
+  });
+  for (const draft of ctx.policies.evaluate(event)) {
+    const id = ctx.store.insertViolation({
+      agent,
+      seq: event.seq,
+      policy: draft.policy,
+      rule: draft.rule,
+      kind: draft.kind,
+      severity: draft.severity,
+      reason: draft.reason,
+      policy_hash: draft.policyHash,
+      compliance: JSON.stringify(draft.compliance),
+      created_at: ctx.at,
+    });
+    const { policy, rule, severity, reason } = draft;
+    flagged.push({ id, policy, rule, severity, reason, event });
+  }
+}
+
+// The agent's head is the end of the contiguous prefix from seq 1. A batch
+// right after it extends it, then over batches stored earlier beyond a gap:
+// their links were checked against both neighbours when each was stored.
+function moveHead(
+  store: CollectorStore,
+  agent: string,
+  first: number,
+  stored: { last_seq: number; head: string },
+  seen: string,
+): void {
+  if (first !== store.getAgent(agent)!.last_seq + 1) {
+    store.touchAgent(agent, seen);
+    return;
+  }
+  let tip = stored;
+  for (
+    let next = store.batchStartingAt(agent, tip.last_seq + 1);
+    next;
+    next = store.batchStartingAt(agent, tip.last_seq + 1)
+  ) {
+    tip = next;
+  }
+  store.advanceAgent(agent, tip.last_seq, tip.head, seen);
+}

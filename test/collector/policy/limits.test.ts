@@ -1,0 +1,309 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type LimitCounter,
+  MemoryLimitCounter,
+} from '../../../collector/policy/limit-counter.js';
+import { StoreLimitCounter } from '../../../collector/policy/store-limit-counter.js';
+import { CollectorStore } from '../../../collector/store/store.js';
+import type { AccessEvent } from '../../../protocol/event.js';
+import { event, policy, proc, user } from './helpers.js';
+
+const BULK = `
+id: records
+severity: medium
+paths: [/srv/data/**]
+allow:
+  - name: anyone
+deny:
+  - name: no-deletes
+    actions: [delete]
+limits:
+  - name: bulk-read
+    actions: [read]
+    max: 500
+    window: 10m
+    per: user
+    severity: high
+`;
+const set = policy(BULK);
+const T0 = Date.parse('2026-03-04T03:00:00Z');
+const SECOND_MS = 1000;
+const MINUTE_MS = 60 * SECOND_MS;
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-limits-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let stores = 0;
+const openStores: CollectorStore[] = [];
+function storeCounter(file = join(dir, `s${++stores}.db`)): StoreLimitCounter {
+  const store = new CollectorStore(file);
+  openStores.push(store);
+  return new StoreLimitCounter(store);
+}
+afterAll(() => openStores.forEach((store) => store.close()));
+
+/** An event at `T0 + ms`, by vigil-intern unless `over` says otherwise. */
+function at(ms: number, over: Partial<AccessEvent> = {}): AccessEvent {
+  const time = new Date(T0 + ms).toISOString();
+  return event({ time, user: user('vigil-intern'), ...over });
+}
+
+/** Evaluates each event in turn; returns the limit violations by index. */
+function run(
+  events: AccessEvent[],
+  counter: LimitCounter,
+): { index: number; reason: string; severity: string }[] {
+  return events.flatMap((e, index) =>
+    set
+      .evaluate(e, counter)
+      .filter((d) => d.kind === 'limit')
+      .map(({ reason, severity }) => ({ index, reason, severity })),
+  );
+}
+
+/** `n` reads spread evenly over `spanMs`, starting at `startMs`. */
+function reads(n: number, startMs = 0, spanMs = 9 * MINUTE_MS): AccessEvent[] {
+  return Array.from({ length: n }, (_, i) =>
+    at(startMs + Math.floor((i * spanMs) / n)),
+  );
+}
+
+describe.each([
+  ['in memory', () => new MemoryLimitCounter()],
+  ['in the store', () => storeCounter()],
+])('limits counted %s', (_where, makeCounter) => {
+  describe('when 501 reads come within 10 minutes against max 500', () => {
+    it('flags the 501st read once, naming the limit, count, window and person', () => {
+      expect(run(reads(501), makeCounter())).toEqual([
+        {
+          index: 500,
+          severity: 'high',
+          reason: 'bulk-read: 501 reads by vigil-intern within 10m, limit 500',
+        },
+      ]);
+    });
+  });
+
+  describe('when 500 reads come within 10 minutes', () => {
+    it('flags nothing', () => {
+      expect(run(reads(500), makeCounter())).toEqual([]);
+    });
+  });
+
+  describe('when the burst goes on', () => {
+    it('flags again only once the flag is a window behind', () => {
+      const burst = reads(1500, 0, 9 * MINUTE_MS);
+      const later = reads(600, 9 * MINUTE_MS, 9 * MINUTE_MS);
+      const flagged = run([...burst, ...later], makeCounter());
+      expect(flagged.map((f) => f.index)).toHaveLength(2);
+      const [first, second] = flagged.map((f) => burst.concat(later)[f.index]);
+      const gap = Date.parse(second!.time) - Date.parse(first!.time);
+      expect(gap).toBeGreaterThanOrEqual(10 * MINUTE_MS);
+    });
+  });
+
+  describe('when reads are spread so no window holds more than max', () => {
+    it('flags nothing, however many there are', () => {
+      // 2,000 reads over 50 minutes: about 400 in any 10 minutes.
+      expect(run(reads(2000, 0, 50 * MINUTE_MS), makeCounter())).toEqual([]);
+    });
+  });
+
+  describe('when a read is exactly one window after an earlier one', () => {
+    it('no longer counts the earlier one', () => {
+      const counter = makeCounter();
+      const old = Array.from({ length: 250 }, () => at(0));
+      const edge = Array.from({ length: 251 }, () => at(10 * MINUTE_MS));
+      expect(run([...old, ...edge], counter)).toEqual([]);
+    });
+  });
+
+  describe('when reads arrive out of order (a late batch)', () => {
+    it('counts them by event time', () => {
+      const early = reads(300, 0, 4 * MINUTE_MS);
+      const late = reads(201, 5 * MINUTE_MS, 4 * MINUTE_MS);
+      const flagged = run([...late, ...early], makeCounter());
+      expect(flagged).toEqual([
+        expect.objectContaining({
+          index: 500,
+          reason: 'bulk-read: 501 reads by vigil-intern within 10m, limit 500',
+        }),
+      ]);
+    });
+  });
+
+  describe('when several people read', () => {
+    it('counts each person on their own, and the same login at another vendor apart', () => {
+      const counter = makeCounter();
+      const other = { id: 'b-1', vendor: 'beta', host: 'b-1' };
+      const mixed = reads(400).flatMap((e) => [
+        e,
+        { ...e, user: user('li.wei') },
+        { ...e, agent: other },
+      ]);
+      expect(run(mixed, counter)).toEqual([]);
+    });
+
+    it('counts a session without a login under its real user', () => {
+      const cron = { ...user('vigil-intern'), login: 'unset' };
+      const half = reads(501).map((e, i) => (i % 2 ? { ...e, user: cron } : e));
+      expect(run(half, makeCounter())).toHaveLength(1);
+    });
+
+    it('adds up one person across the machines of a vendor', () => {
+      const ws8 = { id: 'ws-08', vendor: 'acme-sub', host: 'ws-08' };
+      const spread = reads(501).map((e, i) =>
+        i % 2 ? { ...e, agent: ws8 } : e,
+      );
+      expect(run(spread, makeCounter())).toHaveLength(1);
+    });
+
+    it('does not count events without a user', () => {
+      const fs = reads(600).map((e) => ({
+        ...e,
+        source: 'fs' as const,
+        user: null,
+      }));
+      expect(run(fs, makeCounter())).toEqual([]);
+    });
+  });
+
+  describe('when other actions or outcomes happen', () => {
+    it('counts only the limit actions, but every outcome of them', () => {
+      const counter = makeCounter();
+      const writes = reads(600).map((e) => ({
+        ...e,
+        action: 'write' as const,
+      }));
+      expect(run(writes, counter)).toEqual([]);
+      const refused = reads(501).map((e) => ({
+        ...e,
+        outcome: 'denied' as const,
+      }));
+      expect(run(refused, counter)).toHaveLength(1);
+    });
+  });
+});
+
+describe('limits per process and per agent', () => {
+  const perSet = policy(`
+id: per
+severity: low
+paths: [/srv/data/**]
+allow: [{ name: anyone }]
+limits:
+  - { name: by-tool, max: 2, window: 1m, per: process }
+  - { name: by-machine, max: 3, window: 30s, per: agent }
+`);
+  const reasons = (events: AccessEvent[]): string[] => {
+    const counter = new MemoryLimitCounter();
+    return events.flatMap((e) =>
+      perSet.evaluate(e, counter).map((d) => `${d.rule} ${d.reason}`),
+    );
+  };
+
+  it('names the program and its agent, or the agent', () => {
+    const cat = at(0, { process: proc('/usr/bin/cat') });
+    expect(reasons([cat, cat, { ...cat, action: 'write' }, cat])).toEqual([
+      'by-tool by-tool: 3 accesses by process /usr/bin/cat on agent ws-07 within 1m, limit 2',
+      'by-machine by-machine: 4 accesses on agent ws-07 within 30s, limit 3',
+    ]);
+  });
+
+  it('counts a program on each agent apart and skips events without one', () => {
+    const cat = at(0, { process: proc('/usr/bin/cat') });
+    const elsewhere = {
+      ...cat,
+      agent: { id: 'ws-08', vendor: 'acme-sub', host: 'h' },
+    };
+    const none = { ...cat, process: null };
+    expect(reasons([cat, elsewhere, cat, elsewhere, none])).toEqual([]);
+  });
+});
+
+describe('PolicySet.evaluate with limits', () => {
+  describe('when no counter is given', () => {
+    it('skips limits and judges rules as before', () => {
+      const burst = reads(600);
+      expect(burst.flatMap((e) => set.evaluate(e))).toEqual([]);
+      expect(set.evaluate(at(0, { action: 'delete' }))).toHaveLength(1);
+    });
+  });
+
+  describe('when a deny rule and a limit both fire', () => {
+    it('lists the deny violation before the limit', () => {
+      const limited = policy(
+        BULK.replace('actions: [read]\n    max: 500', 'max: 1'),
+      );
+      const counter = new MemoryLimitCounter();
+      limited.evaluate(at(0), counter);
+      const drafts = limited.evaluate(at(1, { action: 'delete' }), counter);
+      expect(drafts.map((d) => [d.kind, d.rule])).toEqual([
+        ['deny', 'no-deletes'],
+        ['limit', 'bulk-read'],
+      ]);
+      expect(drafts[1]).toMatchObject({
+        policy: 'records',
+        severity: 'high',
+        policyHash: drafts[0]?.policyHash,
+        reason: 'bulk-read: 2 accesses by vigil-intern within 10m, limit 1',
+      });
+    });
+  });
+
+  it('reports the longest limit window of the set', () => {
+    expect(set.longestLimitWindowMs).toBe(10 * MINUTE_MS);
+    expect(
+      policy('id: p\nseverity: low\npaths: [/a/**]\n').longestLimitWindowMs,
+    ).toBe(0);
+  });
+});
+
+describe('StoreLimitCounter', () => {
+  describe('when the collector restarts in the middle of a burst', () => {
+    it('keeps the count and flags the 501st read once', () => {
+      const file = join(dir, 'restart.db');
+      const burst = reads(1000);
+      const before = run(burst.slice(0, 300), storeCounter(file));
+      openStores.pop()?.close();
+      const after = run(burst.slice(300, 1000), storeCounter(file));
+      expect(before).toEqual([]);
+      expect(after.map((f) => f.index)).toEqual([200]);
+    });
+  });
+
+  describe('when the ingest transaction rolls back', () => {
+    it('forgets the counts it made', () => {
+      const store = new CollectorStore(join(dir, 'rollback.db'));
+      openStores.push(store);
+      const counter = new StoreLimitCounter(store);
+      expect(() =>
+        store.transaction(() => {
+          run(reads(400), counter);
+          throw new Error('refused batch');
+        }),
+      ).toThrow('refused batch');
+      expect(run(reads(200, MINUTE_MS), counter)).toEqual([]);
+    });
+  });
+
+  describe('when old counts are pruned', () => {
+    it('forgets hits and flags at or before the cutoff', () => {
+      const store = new CollectorStore(join(dir, 'prune.db'));
+      openStores.push(store);
+      run(reads(501), new StoreLimitCounter(store));
+      expect(store.pruneLimits(T0 + 9 * MINUTE_MS)).toBeGreaterThan(0);
+      const slot = {
+        policy: 'records',
+        limit: 'bulk-read',
+        key: '["user","acme-sub","vigil-intern"]',
+      };
+      expect(store.countLimitHits(slot, 0, T0 + 9 * MINUTE_MS)).toBeLessThan(
+        501,
+      );
+      expect(store.limitFlagIn(slot, 0, T0 + 20 * MINUTE_MS)).toBeUndefined();
+    });
+  });
+});
