@@ -13,12 +13,13 @@ try {
   process.exit(0);
 }
 const passed = report.numPassedTests ?? 0;
-// A file that failed to load has no failed test of its own: count it too.
-const failed = Math.max(
-  report.numFailedTests ?? 0,
-  report.numFailedTestSuites ?? 0,
-  report.success === false ? 1 : 0,
-);
+// A file that failed to load has no failed test of its own: count such
+// files, so a run that broke before its tests cannot look green.
+const brokenFiles = (report.testResults ?? []).filter(
+  (file) =>
+    file.status === 'failed' && (file.assertionResults ?? []).length === 0,
+).length;
+const failed = (report.numFailedTests ?? 0) + brokenFiles;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 const executed = passed + failed;
 console.log(
