@@ -31,7 +31,15 @@ const DEMO_FILES: Record<string, string> = {
     'id,name,phone\n1,Li Wei,+86-10-5550-0101\n2,Anna Berg,+46-8-555-0102\n',
   'customers/contracts.csv': 'id,client,value\nC-17,1,120000\nC-18,2,98000\n',
   'finance/reports/2026-q3.csv': 'quarter,revenue\n2026-Q3,1830000\n',
+  'personal-data/eu/passport-scans.csv': 'id,passport\n1,C01X00T47\n',
+  'records/ledger-2025.csv': 'entry,amount\n1,-420.00\n',
+  'source/billing/invoice.py': 'VAT_RATE = 0.13\n',
+  'source/payroll/salary.py': 'BASE = 1\n',
+  'credentials/db-password.txt': 'not-a-real-password\n',
 };
+
+/** Demo files only root may read: a read by anyone else is a denied attempt. */
+const PRIVATE_FILES = new Set(['credentials/db-password.txt']);
 
 /**
  * The whole path on one machine: a collector on 127.0.0.1, an agent enrolled
@@ -101,7 +109,11 @@ function writeDemoFiles(): void {
   for (const [name, text] of Object.entries(DEMO_FILES)) {
     const file = join(DEMO_ROOT, name);
     mkdirSync(dirname(file), { recursive: true });
-    if (!existsSync(file)) writeFileSync(file, text);
+    if (!existsSync(file)) {
+      writeFileSync(file, text, {
+        mode: PRIVATE_FILES.has(name) ? 0o600 : 0o644,
+      });
+    }
   }
 }
 

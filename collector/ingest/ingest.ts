@@ -8,6 +8,7 @@ import {
 import { openEnvelope } from '../../protocol/seal.js';
 import type { CollectorIdentity } from '../data-dir.js';
 import { CollectorError } from '../errors.js';
+import { StoreLimitCounter } from '../policy/store-limit-counter.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import type { AgentRow, CollectorStore } from '../store/store.js';
 import { judgeBatch, type HashedEvent } from './chain-verdict.js';
@@ -56,16 +57,28 @@ type Outcome =
  * and its violation are committed before the refusal is thrown.
  */
 export class Ingest {
-  constructor(private readonly options: IngestOptions) {}
+  /** Sliding-window counts of policy limits, kept in the store. */
+  private readonly limits: StoreLimitCounter;
+
+  constructor(private readonly options: IngestOptions) {
+    this.limits = new StoreLimitCounter(options.store);
+  }
 
   accept(agent: AgentRow, envelope: unknown): IngestResult {
     const batch = this.open(agent, envelope);
     const hashed = hashEvents(batch);
     const flagged: FlaggedViolation[] = [];
     const notices: IntegrityNotice[] = [];
-    const outcome = this.options.store.transaction(() =>
-      this.apply(batch, hashed, flagged, notices),
-    );
+    let outcome: ReturnType<Ingest['apply']>;
+    try {
+      outcome = this.options.store.transaction(() =>
+        this.apply(batch, hashed, flagged, notices),
+      );
+    } catch (error) {
+      // The store rolled back: the counter must forget what it counted.
+      this.limits.forget();
+      throw error;
+    }
     flagged.forEach((v) => this.options.onViolation?.(v));
     notices.forEach((n) => this.options.onIntegrity?.(n));
     if (outcome.kind === 'refused') throw outcome.error;
@@ -122,7 +135,7 @@ export class Ingest {
           verdict.missing && raiseGap(store, agent, verdict.missing, at);
         if (gap) notices.push(gap);
         const policies = this.options.policies();
-        const ctx = { store, identity, policies, at };
+        const ctx = { store, identity, policies, at, limits: this.limits };
         const receipt = storeBatch(ctx, batch, hashed, flagged);
         notices.push(...closeFilledGaps(store, agent, range, at));
         return stored(receipt, false, hashed.length, flagged.length, notices);

@@ -5,6 +5,7 @@ import {
 } from '../../protocol/batch.js';
 import type { AccessEvent } from '../../protocol/event.js';
 import type { CollectorIdentity } from '../data-dir.js';
+import type { LimitCounter } from '../policy/limit-counter.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import type { CollectorStore } from '../store/store.js';
 import type { HashedEvent } from './chain-verdict.js';
@@ -23,6 +24,8 @@ export interface StoreBatchContext {
   store: CollectorStore;
   identity: CollectorIdentity;
   policies: PolicySet;
+  /** Counts events against policy limits; without it limits are skipped. */
+  limits?: LimitCounter;
   /** ISO time of this ingest: violations, batch row and receipt share it. */
   at: string;
 }
@@ -74,7 +77,7 @@ function storeEvent(
     hash: item.hash,
     canonical: item.text,
   });
-  for (const draft of ctx.policies.evaluate(event)) {
+  for (const draft of ctx.policies.evaluate(event, ctx.limits)) {
     const id = ctx.store.insertViolation({
       agent,
       seq: event.seq,

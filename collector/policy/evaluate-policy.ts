@@ -26,14 +26,24 @@ export function evaluatePolicy(
     if (ruleMatches(rule, ctx)) drafts.push(denyDraft(policy, rule, ctx));
   }
   if (drafts.length > 0) return drafts;
-  if (!policy.allow.some((rule) => ruleMatches(rule, ctx))) {
+  if (!anyMatches(policy.allow, ctx)) {
     drafts.push(defaultDenyDraft(policy, ctx));
   }
   return drafts;
 }
 
+function anyMatches(rules: CompiledRule[], ctx: EventContext): boolean {
+  for (const rule of rules) {
+    if (ruleMatches(rule, ctx)) return true;
+  }
+  return false;
+}
+
 function ruleMatches(rule: CompiledRule, ctx: EventContext): boolean {
-  return rule.conditions.every((condition) => condition.test(ctx));
+  for (const condition of rule.conditions) {
+    if (!condition.test(ctx)) return false;
+  }
+  return true;
 }
 
 /** "deny rule no-deletes forbids delete (vigil-analyst, /srv/x/a.csv)". */

@@ -15,7 +15,8 @@ export class EventContext {
   readonly groups: readonly string[] | null;
   readonly exe: string | null;
   private msCache: number | undefined;
-  private readonly readings = new Map<string, LocalTime | null>();
+  // Made on first use: most events never reach a time condition.
+  private readings: Map<string, LocalTime | null> | undefined;
 
   constructor(event: AccessEvent) {
     const { user, process } = event;
@@ -35,6 +36,7 @@ export class EventContext {
 
   /** The event time on a zone's wall clock; null when it is unreadable. */
   local(timezone: string): LocalTime | null {
+    this.readings ??= new Map();
     let reading = this.readings.get(timezone);
     if (reading === undefined) {
       reading = Number.isNaN(this.ms) ? null : localTime(this.ms, timezone);

@@ -125,20 +125,59 @@ function braceProblem(inner: string): string | undefined {
   return undefined;
 }
 
+/** Compiled glob lists kept for reuse before the cache starts over. */
+const MATCHERS_CACHED_MAX = 10_000;
+const matchers = new Map<string, Matcher>();
+
 /**
  * One matcher for checked globs (any of them matches). The bare regexes
  * skip the bookkeeping of picomatch's own matcher, which dominates the
- * cost of short paths.
+ * cost of short paths. Policies often repeat the same `except` and
+ * `processes` lists; they share one matcher, which stays in the CPU cache.
  */
 export function compileGlobs(globs: readonly string[]): Matcher {
+  const key = JSON.stringify(globs);
+  let matcher = matchers.get(key);
+  if (matcher === undefined) {
+    if (matchers.size >= MATCHERS_CACHED_MAX) matchers.clear();
+    matcher = compileUncached(globs);
+    matchers.set(key, matcher);
+  }
+  return matcher;
+}
+
+function compileUncached(globs: readonly string[]): Matcher {
   const regexes = globs.map((glob) =>
     picomatch.makeRe(glob, PICOMATCH_OPTIONS),
   );
   const [only] = regexes;
   if (regexes.length === 1 && only !== undefined) {
-    return (path) => only.test(path);
+    const [glob = ''] = globs;
+    return PLAIN_TREE.test(glob)
+      ? treeMatcher(glob.slice(0, -'/**'.length), only)
+      : (path) => only.test(path);
   }
   return (path) => regexes.some((regex) => regex.test(path));
+}
+
+/** `/plain/dirs/**`: the shape of most `paths` globs. */
+const PLAIN_TREE = /^(?:\/[A-Za-z0-9._-]+)+\/\*\*$/;
+/** What picomatch's `**` refuses to cross: `.` and `..` segments, newlines. */
+const NOT_PLAIN_BELOW = /(?:^|\/)\.{1,2}(?:\/|$)|[\n\r\u2028\u2029]/;
+
+/**
+ * A string test for `dir/**` in front of picomatch's regex: with a
+ * thousand policies, a thousand compiled regexes crowd the CPU caches,
+ * while one shared check stays in them. Any path the check is not sure of
+ * goes to the regex, so both always agree.
+ */
+function treeMatcher(dir: string, regex: RegExp): Matcher {
+  const below = `${dir}/`;
+  return (path) => {
+    if (path === dir) return true;
+    if (!path.startsWith(below)) return false;
+    return !NOT_PLAIN_BELOW.test(path.slice(below.length)) || regex.test(path);
+  };
 }
 
 /** The literal directory segments before a glob's first wildcard. */

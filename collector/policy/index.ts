@@ -24,3 +24,12 @@ export type {
 } from './lint.js';
 export { runPolicyTestFiles } from './test-files.js';
 export type { PolicyTestFileReport } from './test-files.js';
+export { MemoryLimitCounter } from './limit-counter.js';
+export type { LimitCounter, LimitSlot } from './limit-counter.js';
+export { StoreLimitCounter } from './store-limit-counter.js';
+export { replayPolicies } from './replay.js';
+export type {
+  ReplayedViolation,
+  ReplayReport,
+  ReplaySource,
+} from './replay.js';

@@ -80,8 +80,9 @@ export class MemoryLimitCounter implements LimitCounter {
   }
 }
 
-function slotKey(slot: LimitSlot): string {
-  return JSON.stringify([slot.policy, slot.limit, slot.key]);
+/** One string per slot; ids and limit names never hold a newline. */
+export function slotKey(slot: LimitSlot): string {
+  return `${slot.policy}\n${slot.limit}\n${slot.key}`;
 }
 
 function timesOf(map: Map<string, Times>, slot: LimitSlot): Times {

@@ -6,6 +6,8 @@ export interface LocalTime {
   minutes: number;
   /** Local calendar date, YYYY-MM-DD. */
   date: string;
+  /** The same date as a day number: days since 1970-01-01. */
+  day: number;
   /** e.g. "Sat 2025-03-01 23:14": how reasons show the time. */
   label: string;
 }
@@ -38,17 +40,38 @@ export function canonicalTimezone(timezone: string): string | undefined {
  * for that very instant, so DST is handled by the zone's own rules.
  */
 export function localTime(ms: number, timezone: string): LocalTime {
-  const wall = new Date(ms + offsetAt(ms, timezone));
-  const weekday = (wall.getUTCDay() + 6) % 7;
-  const hh = wall.getUTCHours();
-  const mm = wall.getUTCMinutes();
-  const date = wall.toISOString().slice(0, 10);
-  return {
-    weekday,
-    minutes: hh * 60 + mm,
-    date,
-    label: `${LABEL_WEEKDAYS[weekday]} ${date} ${pad2(hh)}:${pad2(mm)}`,
-  };
+  return new WallClock(ms + offsetAt(ms, timezone));
+}
+
+const MS_PER_DAY = 24 * MS_PER_HOUR;
+/** 1970-01-01, day 0 of the epoch, was a Thursday (3 counting from Monday). */
+const EPOCH_WEEKDAY = 3;
+
+// Rules ask for the weekday and minutes of nearly every event, reasons
+// for the date and label of few: those two strings are made on demand.
+class WallClock implements LocalTime {
+  readonly weekday: number;
+  readonly minutes: number;
+  readonly day: number;
+  private dateText: string | undefined;
+
+  constructor(private readonly wallMs: number) {
+    this.day = Math.floor(wallMs / MS_PER_DAY);
+    this.weekday = (((this.day + EPOCH_WEEKDAY) % 7) + 7) % 7;
+    this.minutes = Math.floor((wallMs - this.day * MS_PER_DAY) / 60_000);
+  }
+
+  get date(): string {
+    this.dateText ??= new Date(this.wallMs).toISOString().slice(0, 10);
+    return this.dateText;
+  }
+
+  get label(): string {
+    const hh = Math.floor(this.minutes / 60);
+    const mm = this.minutes % 60;
+    const day = LABEL_WEEKDAYS[this.weekday] ?? '';
+    return `${day} ${this.date} ${pad2(hh)}:${pad2(mm)}`;
+  }
 }
 
 /**
@@ -116,14 +139,18 @@ const RFC3339 =
 export function parseInstant(text: string): number {
   const m = RFC3339.exec(text);
   if (m === null) return NaN;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  if (!isDay(year ?? 0, month ?? 0, day ?? 0)) return NaN;
-  if (hour === undefined || hour > 23 || minute === undefined) return NaN;
-  if (minute > 59 || second === undefined || second > 60) return NaN;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
+  if (!isDay(year, month, day)) return NaN;
+  if (hour > 23 || minute > 59 || second > 60) return NaN;
   const fraction =
     m[7] === undefined ? 0 : Number(m[7].slice(1).padEnd(3, '0'));
   // A leap second (:60) reads as the last second of its minute.
-  const utc = Date.UTC(year ?? 0, (month ?? 1) - 1, day, hour, minute);
+  const utc = Date.UTC(year, month - 1, day, hour, minute);
   const ms = utc + Math.min(second, 59) * 1000 + fraction;
   return ms - zoneOffsetMs(m[8] ?? 'Z');
 }
@@ -136,15 +163,22 @@ function zoneOffsetMs(zone: string): number {
   return sign * (hours * 60 + minutes) * 60 * 1000;
 }
 
+/** The day number (days since 1970-01-01) of a YYYY-MM-DD date. */
+export function dayNumber(date: string): number {
+  return Math.floor(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
+}
+
 /** True for a real YYYY-MM-DD date (no 2027-02-30). */
 export function isCalendarDate(text: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   return m !== null && isDay(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function isDay(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return day <= (lengths[month - 1] ?? 0);
+  const length = (MONTH_DAYS[month - 1] ?? 0) + (leap && month === 2 ? 1 : 0);
+  return day <= length;
 }

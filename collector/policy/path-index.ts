@@ -33,14 +33,19 @@ export class PathIndex {
     node.entries.push({ owner, matches });
   }
 
-  /** Pushes onto `into` each owner with a glob that matches `path`, once. */
-  collect(path: string, into: number[]): void {
+  /**
+   * Pushes onto `into` each owner with a glob that matches `path`, once.
+   * With `accept`, owners whose byte in it is not 1 are skipped before
+   * their glob is tested.
+   */
+  collect(path: string, into: number[], accept?: Uint8Array): void {
     let node: TrieNode | undefined = this.root;
     let start = path.startsWith('/') ? 1 : 0;
     while (node !== undefined) {
       for (const entry of node.entries) {
-        const known = into.includes(entry.owner);
-        if (!known && entry.matches(path)) into.push(entry.owner);
+        if (accept !== undefined && accept[entry.owner] !== 1) continue;
+        if (into.includes(entry.owner)) continue;
+        if (entry.matches(path)) into.push(entry.owner);
       }
       if (start > path.length) break;
       let end = path.indexOf('/', start);

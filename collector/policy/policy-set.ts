@@ -17,6 +17,9 @@ import { checkPolicySchema } from './policy-schema.js';
 import type { PolicySummary, ViolationDraft } from './types.js';
 import { parseYamlSource } from './yaml-source.js';
 
+/** Vendors whose policy masks are kept before the cache starts over. */
+const VENDOR_MASKS_MAX = 1024;
+
 /**
  * An immutable, compiled set of policies. Loading builds a whole new set or
  * throws, so a bad file never half-replaces a set in use.
@@ -25,6 +28,10 @@ export class PolicySet {
   readonly policies: ReadonlyArray<PolicySummary>;
   private readonly compiled: readonly CompiledPolicy[];
   private readonly index = new PathIndex();
+  /** Reused by every lookup: evaluation is synchronous. */
+  private readonly hits: number[] = [];
+  /** Per vendor, 1 for each policy (by index) that binds it. */
+  private readonly bindsVendor = new Map<string, Uint8Array>();
 
   private constructor(compiled: CompiledPolicy[]) {
     this.compiled = compiled;
@@ -88,8 +95,9 @@ export class PolicySet {
     const ctx = new EventContext(event);
     const drafts: ViolationDraft[] = [];
     for (const policy of inScope) {
-      drafts.push(...evaluatePolicy(policy, ctx));
-      if (counter) drafts.push(...evaluateLimits(policy, ctx, counter));
+      for (const d of evaluatePolicy(policy, ctx)) drafts.push(d);
+      if (counter === undefined) continue;
+      for (const d of evaluateLimits(policy, ctx, counter)) drafts.push(d);
     }
     return drafts;
   }
@@ -128,26 +136,45 @@ export class PolicySet {
    */
   private policiesInScope(event: AccessEvent): CompiledPolicy[] {
     const owners: number[] = [];
-    this.addInScope(event.path, event.agent.vendor, owners);
-    this.addInScope(event.target, event.agent.vendor, owners);
+    // Vendors are checked before globs: a byte costs less than a regex.
+    const binds = this.vendorMask(event.agent.vendor);
+    this.addInScope(event.path, owners, binds);
+    this.addInScope(event.target, owners, binds);
     // Both names can bring in policies; keep the set's (file name) order.
     if (owners.length > 1) owners.sort((a, b) => a - b);
-    return owners.flatMap((owner) => this.compiled[owner] ?? []);
+    const policies: CompiledPolicy[] = [];
+    for (const owner of owners) {
+      const policy = this.compiled[owner];
+      if (policy !== undefined) policies.push(policy);
+    }
+    return policies;
+  }
+
+  private vendorMask(vendor: string): Uint8Array {
+    let mask = this.bindsVendor.get(vendor);
+    if (mask === undefined) {
+      mask = Uint8Array.from(this.compiled, (policy) =>
+        policy.vendors?.has(vendor) === false ? 0 : 1,
+      );
+      // Vendor names come from enrolled agents: few, but bound anyway.
+      if (this.bindsVendor.size >= VENDOR_MASKS_MAX) this.bindsVendor.clear();
+      this.bindsVendor.set(vendor, mask);
+    }
+    return mask;
   }
 
   private addInScope(
     name: string | undefined,
-    vendor: string,
     owners: number[],
+    binds: Uint8Array,
   ): void {
     if (name === undefined) return;
-    const hits: number[] = [];
-    this.index.collect(name, hits);
+    const hits = this.hits;
+    hits.length = 0;
+    this.index.collect(name, hits, binds);
     for (const owner of hits) {
-      const policy = this.compiled[owner];
-      if (policy === undefined || owners.includes(owner)) continue;
-      if (policy.except?.(name) === true) continue;
-      if (policy.vendors?.has(vendor) === false) continue;
+      if (owners.includes(owner)) continue;
+      if (this.compiled[owner]?.except?.(name) === true) continue;
       owners.push(owner);
     }
   }

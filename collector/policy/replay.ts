@@ -49,7 +49,7 @@ export interface ReplayedViolation {
 export interface ReplayReport {
   /** ISO 8601: events from this time on were judged. */
   since: string;
-  /** Stored events from `since` on that were judged. */
+  /** Stored access events from `since` on (meta events are not judged). */
   events: number;
   /** Stored rows not readable as an access event; never judged. */
   unreadable: number;
@@ -90,7 +90,8 @@ export function replayPolicies(
       }
       continue;
     }
-    if (ms < warmupFrom) continue;
+    // Meta events are never judged, so they are not counted either.
+    if (ms < warmupFrom || event.source === 'agent') continue;
     const drafts = set.evaluate(event, counter);
     if (ms < sinceMs) continue;
     counts.events++;

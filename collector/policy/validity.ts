@@ -1,9 +1,14 @@
-import { isCalendarDate, type LocalTime, parseInstant } from './local-time.js';
+import {
+  dayNumber,
+  isCalendarDate,
+  type LocalTime,
+  parseInstant,
+} from './local-time.js';
 import type { ValidDocument } from './types.js';
 
 /** One end of `valid`: a whole local day, or an exact instant. */
 export type Bound =
-  | { kind: 'date'; date: string; text: string }
+  | { kind: 'date'; date: string; day: number; text: string }
   | { kind: 'instant'; ms: number; text: string };
 
 /** A checked `valid` of an allow rule; both ends are inclusive. */
@@ -48,7 +53,9 @@ export function buildValidity(doc: ValidDocument, timezone: string): Validity {
 }
 
 function parseBound(text: string): Bound | null {
-  if (isCalendarDate(text)) return { kind: 'date', date: text, text };
+  if (isCalendarDate(text)) {
+    return { kind: 'date', date: text, day: dayNumber(text), text };
+  }
   const ms = parseInstant(text);
   return Number.isNaN(ms) ? null : { kind: 'instant', ms, text };
 }
@@ -65,11 +72,11 @@ export function inValidity(
 }
 
 function notBefore(bound: Bound, ms: number, local: LocalTime): boolean {
-  return bound.kind === 'date' ? local.date >= bound.date : ms >= bound.ms;
+  return bound.kind === 'date' ? local.day >= bound.day : ms >= bound.ms;
 }
 
 function notAfter(bound: Bound, ms: number, local: LocalTime): boolean {
-  return bound.kind === 'date' ? local.date <= bound.date : ms <= bound.ms;
+  return bound.kind === 'date' ? local.day <= bound.day : ms <= bound.ms;
 }
 
 /** e.g. "valid 2026-01-01 to 2027-06-30 in Asia/Shanghai". */

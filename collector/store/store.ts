@@ -489,6 +489,26 @@ export class CollectorStore {
     ) as { time_ms: number } | undefined;
     return row?.time_ms;
   }
+
+  /** The slot's hits after `afterMs`, oldest first, n per millisecond. */
+  limitHitsSince(
+    slot: LimitSlotRow,
+    afterMs: number,
+  ): { time_ms: number; n: number }[] {
+    return this.st(LIMIT_LOAD_SQL.hitsSince).all(
+      slot.policy,
+      slot.limit,
+      slot.key,
+      afterMs,
+    ) as { time_ms: number; n: number }[];
+  }
+
+  /** Times of the slot's violations after `afterMs`, oldest first. */
+  limitFlagsSince(slot: LimitSlotRow, afterMs: number): number[] {
+    return this.st(LIMIT_LOAD_SQL.flagsSince)
+      .pluck()
+      .all(slot.policy, slot.limit, slot.key, afterMs) as number[];
+  }
 }
 
 function migrate(db: Database.Database): void {
@@ -832,4 +852,14 @@ const LIMIT_SQL = {
     WHERE v.kind IN ('deny', 'default-deny', 'limit')
       AND coalesce(julianday(${EVENT_TIME('e')}) >= julianday(?), 1)
     ORDER BY v.id`,
+} as const;
+
+// Appended: read a slot back into the counter's memory (issue 5).
+const LIMIT_LOAD_SQL = {
+  hitsSince: `SELECT time_ms, n FROM limit_hits
+    WHERE policy = ? AND limit_name = ? AND key = ? AND time_ms > ?
+    ORDER BY time_ms`,
+  flagsSince: `SELECT time_ms FROM limit_flags
+    WHERE policy = ? AND limit_name = ? AND key = ? AND time_ms > ?
+    ORDER BY time_ms`,
 } as const;

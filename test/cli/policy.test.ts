@@ -235,7 +235,7 @@ describe('policy options', () => {
   });
 
   describe('when the commands are registered', () => {
-    it('offers lint, test and explain, and explain needs --policies', async () => {
+    it('offers lint, test, explain and replay, and explain needs --policies', async () => {
       const program = new Command('vigil').exitOverride();
       registerPolicyCommands(program);
       const policy = program.commands.find((c) => c.name() === 'policy');
@@ -243,6 +243,7 @@ describe('policy options', () => {
         'lint',
         'test',
         'explain',
+        'replay',
       ]);
       policy?.commands.forEach((c) =>
         c.exitOverride().configureOutput({ writeErr: () => {} }),

@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import {
   compileGlobs,
@@ -113,6 +114,39 @@ describe('compileGlobs', () => {
       const started = performance.now();
       expect(matches(path)).toBe(false);
       expect(performance.now() - started).toBeLessThan(BOUND_MS);
+    });
+  });
+
+  describe('when a glob is a plain directory tree (dir/**)', () => {
+    // Origin: names an agent could send, odd ones included, every mix of
+    // them up to four segments deep below and beside the directory.
+    const PIECES = ['a', '.', '..', '.b', '..c', '', 'x\ny', 'z\u2028', 'dir'];
+    const names: string[] = [];
+    const grow = (path: string, depth: number): void => {
+      names.push(path);
+      if (depth === 0) return;
+      for (const piece of PIECES) grow(`${path}/${piece}`, depth - 1);
+    };
+    grow('/srv/dir', 4);
+    names.push('/srv/dirx/a', '/srv', '/srv/', '/srv/di', '/srv/dir\n');
+
+    it('agrees with picomatch on every name', () => {
+      const fast = compileGlobs(['/srv/dir/**']);
+      const regex = picomatch.makeRe('/srv/dir/**', {
+        dot: true,
+        noextglob: true,
+      });
+      const differ = names.filter((name) => fast(name) !== regex.test(name));
+      expect(names.length).toBeGreaterThan(7000);
+      expect(differ).toEqual([]);
+    });
+
+    it('matches the directory itself and what lies below it', () => {
+      const tree = compileGlobs(['/srv/data/team-1/**']);
+      expect(tree('/srv/data/team-1')).toBe(true);
+      expect(tree('/srv/data/team-1/a/.hidden/b.csv')).toBe(true);
+      expect(tree('/srv/data/team-10/a.csv')).toBe(false);
+      expect(tree('/srv/data/team-1/../etc/passwd')).toBe(false);
     });
   });
 });

@@ -37,12 +37,26 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-limits-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let stores = 0;
 const openStores: CollectorStore[] = [];
-function storeCounter(file = join(dir, `s${++stores}.db`)): StoreLimitCounter {
+/** The store of each counter, so a run commits once, as ingest does. */
+const storeOf = new WeakMap<LimitCounter, CollectorStore>();
+function storeCounter(
+  file = join(dir, `s${++stores}.db`),
+  now?: () => number,
+): StoreLimitCounter {
   const store = new CollectorStore(file);
   openStores.push(store);
-  return new StoreLimitCounter(store);
+  const counter = new StoreLimitCounter(store, now);
+  storeOf.set(counter, store);
+  return counter;
 }
 afterAll(() => openStores.forEach((store) => store.close()));
+
+/** vigil-intern's bulk-read count, as the store keys it. */
+const SLOT = {
+  policy: 'records',
+  limit: 'bulk-read',
+  key: '["user","acme-sub","vigil-intern"]',
+};
 
 /** An event at `T0 + ms`, by vigil-intern unless `over` says otherwise. */
 function at(ms: number, over: Partial<AccessEvent> = {}): AccessEvent {
@@ -55,12 +69,15 @@ function run(
   events: AccessEvent[],
   counter: LimitCounter,
 ): { index: number; reason: string; severity: string }[] {
-  return events.flatMap((e, index) =>
-    set
-      .evaluate(e, counter)
-      .filter((d) => d.kind === 'limit')
-      .map(({ reason, severity }) => ({ index, reason, severity })),
-  );
+  const all = () =>
+    events.flatMap((e, index) =>
+      set
+        .evaluate(e, counter)
+        .filter((d) => d.kind === 'limit')
+        .map(({ reason, severity }) => ({ index, reason, severity })),
+    );
+  const store = storeOf.get(counter);
+  return store === undefined ? all() : store.transaction(all);
 }
 
 /** `n` reads spread evenly over `spanMs`, starting at `startMs`. */
@@ -275,35 +292,57 @@ describe('StoreLimitCounter', () => {
   });
 
   describe('when the ingest transaction rolls back', () => {
-    it('forgets the counts it made', () => {
-      const store = new CollectorStore(join(dir, 'rollback.db'));
-      openStores.push(store);
-      const counter = new StoreLimitCounter(store);
+    it('forgets the counts it made once told to', () => {
+      const counter = storeCounter(join(dir, 'rollback.db'));
+      const store = storeOf.get(counter)!;
       expect(() =>
         store.transaction(() => {
           run(reads(400), counter);
           throw new Error('refused batch');
         }),
       ).toThrow('refused batch');
+      counter.forget();
       expect(run(reads(200, MINUTE_MS), counter)).toEqual([]);
+      expect(run(reads(301, 2 * MINUTE_MS), counter)).toHaveLength(1);
+    });
+  });
+
+  describe('when a slot keeps counting for long', () => {
+    it('deletes its rows two windows old, a batch at a time', () => {
+      const counter = storeCounter(join(dir, 'steady.db'));
+      const store = storeOf.get(counter)!;
+      // One read a second for two hours: 7,200 hits, 1,200 in two windows.
+      const steady = Array.from({ length: 7200 }, (_, i) => at(i * SECOND_MS));
+      run(steady, counter);
+      const kept = store.limitHitsSince(SLOT, 0).length;
+      expect(kept).toBeGreaterThanOrEqual(1200);
+      expect(kept).toBeLessThan(1200 + 256);
+    });
+
+    it('sweeps slots idle for two weeks by the wall clock', () => {
+      const weeksLater = () => T0 + 15 * 24 * 60 * MINUTE_MS;
+      const counter = storeCounter(join(dir, 'idle.db'), weeksLater);
+      const store = storeOf.get(counter)!;
+      run(reads(501), counter);
+      const others = Array.from({ length: 100_000 }, (_, i) =>
+        at(i, { user: user(`u${i % 50}`) }),
+      );
+      run(others, counter);
+      expect(store.limitHitsSince(SLOT, 0)).toEqual([]);
+      expect(store.limitFlagsSince(SLOT, 0)).toEqual([]);
     });
   });
 
   describe('when old counts are pruned', () => {
     it('forgets hits and flags at or before the cutoff', () => {
-      const store = new CollectorStore(join(dir, 'prune.db'));
-      openStores.push(store);
-      run(reads(501), new StoreLimitCounter(store));
+      const counter = storeCounter(join(dir, 'prune.db'));
+      const store = storeOf.get(counter)!;
+      run(reads(501), counter);
+      expect(store.limitFlagsSince(SLOT, 0)).toHaveLength(1);
       expect(store.pruneLimits(T0 + 9 * MINUTE_MS)).toBeGreaterThan(0);
-      const slot = {
-        policy: 'records',
-        limit: 'bulk-read',
-        key: '["user","acme-sub","vigil-intern"]',
-      };
-      expect(store.countLimitHits(slot, 0, T0 + 9 * MINUTE_MS)).toBeLessThan(
-        501,
-      );
-      expect(store.limitFlagIn(slot, 0, T0 + 20 * MINUTE_MS)).toBeUndefined();
+      const left = store.limitHitsSince(SLOT, 0);
+      expect(left.every((row) => row.time_ms > T0 + 9 * MINUTE_MS)).toBe(true);
+      expect(store.limitFlagsSince(SLOT, 0)).toEqual([]);
     });
   });
 });

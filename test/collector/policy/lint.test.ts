@@ -34,7 +34,7 @@ describe('lintPolicyDocuments', () => {
   describe('when the example policies are linted', () => {
     it('finds nothing', () => {
       const report = lintPolicyFiles(POLICIES, { now: NOW });
-      expect(report.files).toHaveLength(2);
+      expect(report.files).toHaveLength(9);
       expect(report.findings).toEqual([]);
       expect(hasErrors(report)).toBe(false);
     });

@@ -29,8 +29,17 @@ describe('runPolicyTestFiles', () => {
     it('runs every case and all pass', () => {
       const reports = runPolicyTestFiles(POLICIES);
       expect(reports.map((r) => r.against)).toEqual([
+        join(POLICIES, 'bulk-read-exfiltration.yaml'),
+        join(POLICIES, 'contract-end-acme-sub.yaml'),
+        join(POLICIES, 'credential-files.yaml'),
+        join(POLICIES, 'customer-personal-data.yaml'),
         join(POLICIES, 'customer-records.yaml'),
+        // demo.test.yaml has no demo.yaml: it runs against them all.
+        POLICIES,
         join(POLICIES, 'finance-reports-acme-sub.yaml'),
+        join(POLICIES, 'source-billing-acme-sub.yaml'),
+        join(POLICIES, 'source-other-modules-acme-sub.yaml'),
+        join(POLICIES, 'source-records-no-delete.yaml'),
       ]);
       const results = reports.flatMap((r) => r.results);
       expect(results.length).toBeGreaterThan(20);
