@@ -1,0 +1,81 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../collector/data-dir.js';
+import { hashEvent } from '../../protocol/chain.js';
+import {
+  startCollectorFixture,
+  type CollectorFixture,
+} from '../helpers/collector-fixture.js';
+import {
+  chainEvents,
+  postBatch,
+  sealFor,
+  senderOf,
+  type Sender,
+} from './ingest-senders.js';
+
+const ALLOW_BOB = `id: records
+severity: high
+paths: ["/srv/records/**"]
+allow:
+  - { name: readers, users: [bob], actions: [read] }
+`;
+const ALLOW_ALICE = ALLOW_BOB.replace('[bob]', '[alice]');
+
+describe('policy reload', () => {
+  let fx: CollectorFixture;
+  let sender: Sender;
+  let seq = 1;
+  let prev: string | undefined;
+
+  beforeAll(async () => {
+    fx = await startCollectorFixture(ALLOW_BOB);
+    sender = senderOf(fx.agent);
+  }, 60_000);
+  afterAll(async () => {
+    await sender?.mtls.close();
+    await fx?.close();
+  });
+
+  const policyFile = () => join(fx.root, 'policies', 'policy.yaml');
+
+  async function sendOneRead(): Promise<number> {
+    const events = chainEvents(sender.id, seq, 1, prev);
+    prev = hashEvent(events[0]!);
+    const reply = await postBatch(
+      fx.collector.url,
+      sender,
+      JSON.stringify(sealFor(sender, events)),
+    );
+    expect(reply.status).toBe(200);
+    return seq++;
+  }
+
+  function violatedSeqs(): number[] {
+    const store = openStore(fx.identity.dir, true);
+    try {
+      return store.listViolations().map((v) => v.seq);
+    } finally {
+      store.close();
+    }
+  }
+
+  describe('when the new file is broken', () => {
+    it('keeps the policies in force', async () => {
+      writeFileSync(policyFile(), 'id: [not, closed\n');
+      fx.collector.reloadPolicies();
+      await sendOneRead();
+      expect(violatedSeqs()).toEqual([]);
+    });
+  });
+
+  describe('when the new file is good', () => {
+    it('applies to new events only and re-evaluates nothing stored', async () => {
+      writeFileSync(policyFile(), ALLOW_ALICE);
+      fx.collector.reloadPolicies();
+      const after = await sendOneRead();
+      expect(violatedSeqs()).toEqual([after]);
+    });
+  });
+});
