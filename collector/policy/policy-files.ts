@@ -38,6 +38,17 @@ function isDirectory(path: string): boolean {
 }
 
 function listPolicyFiles(dir: string): string[] {
+  return listFiles(
+    dir,
+    (name) => POLICY_FILE.test(name) && !TEST_FILE.test(name),
+  );
+}
+
+/** The names in `dir` that `keep` accepts, sorted, as paths. */
+export function listFiles(
+  dir: string,
+  keep: (name: string) => boolean,
+): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -45,10 +56,9 @@ function listPolicyFiles(dir: string): string[] {
     throw unreadable(dir, cause);
   }
   return names
-    .filter((name) => POLICY_FILE.test(name) && !TEST_FILE.test(name))
+    .filter(keep)
     .sort()
-    .map((name) => join(dir, name))
-    .filter((path) => !isDirectory(path));
+    .map((name) => join(dir, name));
 }
 
 /** Reads one file with a size cap; invalid UTF-8 is refused, not mangled. */

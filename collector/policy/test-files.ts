@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { PolicyError } from './errors.js';
-import { readPolicySource } from './policy-files.js';
+import { listFiles, readPolicySource } from './policy-files.js';
 import { PolicySet } from './policy-set.js';
 import {
   parsePolicyTests,
@@ -66,16 +66,7 @@ function isFile(path: string): boolean {
 }
 
 function listTestFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (cause) {
-    throw unreadable(dir, cause);
-  }
-  return names
-    .filter((name) => TEST_FILE.test(name))
-    .sort()
-    .map((name) => join(dir, name));
+  return listFiles(dir, (name) => TEST_FILE.test(name));
 }
 
 function unreadable(path: string, cause: unknown): PolicyError {

@@ -1,7 +1,6 @@
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBatch } from '../../protocol/batch.js';
-import { GENESIS_HASH, hashEvent } from '../../protocol/chain.js';
 import type { AccessEvent } from '../../protocol/event.js';
 import { generateRsaKeyPair } from '../../protocol/keys.js';
 import {
@@ -10,6 +9,7 @@ import {
   issueAgentCertificate,
 } from '../../protocol/pki.js';
 import { sealBatch, type Envelope } from '../../protocol/seal.js';
+import { chainEvents } from './ingest-senders.js';
 import {
   snapshotStore,
   startCollectorFixture,
@@ -50,48 +50,8 @@ describe('collector ingest', () => {
     await fx?.close();
   });
 
-  function events(
-    from: number,
-    count: number,
-    prev = GENESIS_HASH,
-  ): AccessEvent[] {
-    const out: AccessEvent[] = [];
-    for (let seq = from; seq < from + count; seq++) {
-      const event: AccessEvent = {
-        seq,
-        prev,
-        time: `2026-12-04T10:00:0${seq % 10}.123Z`,
-        agent: {
-          id: fx.agent.identity.agentId,
-          vendor: 'acme',
-          host: 'build-7',
-        },
-        source: 'audit',
-        action: 'read',
-        outcome: 'success',
-        path: '/srv/records/a.csv',
-        user: {
-          login: 'bob',
-          name: 'bob',
-          uid: 1001,
-          auid: 1001,
-          effective: 'bob',
-          euid: 1001,
-          groups: ['bob'],
-        },
-        process: {
-          pid: 42,
-          ppid: 1,
-          exe: '/usr/bin/cat',
-          name: 'cat',
-          cmdline: 'cat a.csv',
-        },
-      };
-      prev = hashEvent(event);
-      out.push(event);
-    }
-    return out;
-  }
+  const events = (from: number, count: number, prev?: string) =>
+    chainEvents(fx.agent.identity.agentId, from, count, prev);
 
   function envelopeOf(
     list: AccessEvent[],

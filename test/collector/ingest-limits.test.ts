@@ -3,18 +3,11 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../collector/data-dir.js';
 import { serveCollector } from '../../collector/serve.js';
-import { hashEvent } from '../../protocol/chain.js';
 import {
   startCollectorFixture,
   type CollectorFixture,
 } from '../helpers/collector-fixture.js';
-import {
-  chainEvents,
-  postBatch,
-  sealFor,
-  senderOf,
-  type Sender,
-} from './ingest-senders.js';
+import { chainPoster, senderOf, type Sender } from './ingest-senders.js';
 
 // Reads are allowed; more than 3 by one person within 10 minutes is not.
 const POLICY = `id: records
@@ -36,12 +29,12 @@ limits:
 describe('policy limits on ingest', () => {
   let fx: CollectorFixture;
   let sender: Sender;
-  let seq = 1;
-  let prev: string | undefined;
+  let post: ReturnType<typeof chainPoster>;
 
   beforeAll(async () => {
     fx = await startCollectorFixture(POLICY);
     sender = senderOf(fx.agent);
+    post = chainPoster(() => fx.collector.url, sender);
   }, 60_000);
   afterAll(async () => {
     await sender?.mtls.close();
@@ -49,15 +42,7 @@ describe('policy limits on ingest', () => {
   });
 
   async function send(count: number): Promise<void> {
-    const events = chainEvents(sender.id, seq, count, prev);
-    seq += count;
-    prev = hashEvent(events.at(-1)!);
-    const reply = await postBatch(
-      fx.collector.url,
-      sender,
-      JSON.stringify(sealFor(sender, events)),
-    );
-    expect(reply.status).toBe(200);
+    expect((await post(count)).reply.status).toBe(200);
   }
 
   function limitViolations(): { reason: string }[] {

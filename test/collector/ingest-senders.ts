@@ -183,3 +183,24 @@ export function chainView(dataDir: string, agent: string) {
     store.close();
   }
 }
+
+/**
+ * Posts consecutive batches of one agent's chain, keeping seq and prev, to
+ * whatever URL `url()` names now (the collector may restart on a new one).
+ */
+export function chainPoster(url: () => string, sender: Sender) {
+  let seq = 1;
+  let prev: string | undefined;
+  return async (count: number): Promise<{ reply: Reply; first: number }> => {
+    const events = chainEvents(sender.id, seq, count, prev);
+    const first = seq;
+    seq += count;
+    prev = hashEvent(events.at(-1)!);
+    const reply = await postBatch(
+      url(),
+      sender,
+      JSON.stringify(sealFor(sender, events)),
+    );
+    return { reply, first };
+  };
+}

@@ -2,18 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../collector/data-dir.js';
-import { hashEvent } from '../../protocol/chain.js';
 import {
   startCollectorFixture,
   type CollectorFixture,
 } from '../helpers/collector-fixture.js';
-import {
-  chainEvents,
-  postBatch,
-  sealFor,
-  senderOf,
-  type Sender,
-} from './ingest-senders.js';
+import { chainPoster, senderOf, type Sender } from './ingest-senders.js';
 
 const ALLOW_BOB = `id: records
 severity: high
@@ -26,12 +19,12 @@ const ALLOW_ALICE = ALLOW_BOB.replace('[bob]', '[alice]');
 describe('policy reload', () => {
   let fx: CollectorFixture;
   let sender: Sender;
-  let seq = 1;
-  let prev: string | undefined;
+  let post: ReturnType<typeof chainPoster>;
 
   beforeAll(async () => {
     fx = await startCollectorFixture(ALLOW_BOB);
     sender = senderOf(fx.agent);
+    post = chainPoster(() => fx.collector.url, sender);
   }, 60_000);
   afterAll(async () => {
     await sender?.mtls.close();
@@ -41,15 +34,9 @@ describe('policy reload', () => {
   const policyFile = () => join(fx.root, 'policies', 'policy.yaml');
 
   async function sendOneRead(): Promise<number> {
-    const events = chainEvents(sender.id, seq, 1, prev);
-    prev = hashEvent(events[0]!);
-    const reply = await postBatch(
-      fx.collector.url,
-      sender,
-      JSON.stringify(sealFor(sender, events)),
-    );
+    const { reply, first } = await post(1);
     expect(reply.status).toBe(200);
-    return seq++;
+    return first;
   }
 
   function violatedSeqs(): number[] {
