@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAgentCommands } from './agent.js';
 import { registerCollectorCommands } from './collector.js';
+import { registerExportCommands } from './export.js';
 import { registerPolicyCommands } from './policy.js';
 import { runCli } from './run-cli.js';
 import { registerUpCommand } from './up.js';
@@ -22,6 +23,7 @@ registerCollectorCommands(program);
 registerAgentCommands(program);
 registerViolationsCommands(program);
 registerPolicyCommands(program);
+registerExportCommands(program);
 registerUpCommand(program);
 
 await runCli(program, process.argv);

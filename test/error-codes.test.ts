@@ -7,10 +7,12 @@ import { FS_ERROR_CODES } from '../agent/fs/errors.js';
 import { COLLECTOR_ERROR_CODES } from '../collector/errors.js';
 import { POLICY_ERROR_CODES } from '../collector/policy/errors.js';
 import { POLICY_LINT_CODES } from '../collector/policy/lint-issue.js';
+import { BUNDLE_ERROR_CODES } from '../protocol/bundle.js';
 import { PROTOCOL_ERROR_CODES } from '../protocol/errors.js';
 
 const LISTS: Record<string, readonly string[]> = {
   protocol: PROTOCOL_ERROR_CODES,
+  bundle: BUNDLE_ERROR_CODES,
   collector: COLLECTOR_ERROR_CODES,
   policy: POLICY_ERROR_CODES,
   'policy lint': POLICY_LINT_CODES,

@@ -247,3 +247,10 @@ export const LIMIT_LOAD_SQL = {
     WHERE policy = ? AND limit_name = ? AND key = ? AND time_ms > ?
     ORDER BY time_ms`,
 } as const;
+
+/* Signed export (collector/export, issue 6). */
+export const EXPORT_SQL = {
+  batchesOf: 'SELECT * FROM batches WHERE agent = ? ORDER BY first_seq',
+  eventsIn: `SELECT * FROM events
+    WHERE agent = ? AND seq BETWEEN ? AND ? ORDER BY seq`,
+} as const;

@@ -26,6 +26,7 @@ import {
   PEOPLE_SQL,
   LIMIT_SQL,
   LIMIT_LOAD_SQL,
+  EXPORT_SQL,
 } from './statements.js';
 
 export type * from './rows.js';
@@ -412,6 +413,18 @@ export class CollectorStore {
     return this.st(LIMIT_LOAD_SQL.flagsSince)
       .pluck()
       .all(slot.policy, slot.limit, slot.key, afterMs) as number[];
+  }
+
+  /* Signed export (collector/export, issue 6). */
+
+  /** Every stored batch of `agent`, by first seq. */
+  batchesOf(agent: string): BatchRow[] {
+    return this.st(EXPORT_SQL.batchesOf).all(agent) as BatchRow[];
+  }
+
+  /** Stored events of `agent` with seq in [from, to], in seq order. */
+  eventsIn(agent: string, from: number, to: number): EventRow[] {
+    return this.st(EXPORT_SQL.eventsIn).all(agent, from, to) as EventRow[];
   }
 }
 

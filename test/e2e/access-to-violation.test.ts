@@ -156,6 +156,33 @@ describe.runIf(ready)(
       expect(sent + status.spool.events + dropped).toBe(captured);
     });
 
+    it('exports the evidence as a bundle an auditor verifies offline', () => {
+      const bundle = join(root, 'evidence.json');
+      const range = [
+        '--from',
+        '2000-01-01T00:00:00Z',
+        '--to',
+        '2100-01-01T00:00:00Z',
+      ];
+      expect(
+        vigil(['export', '--data', dataDir, ...range, '--out', bundle]).status,
+      ).toBe(0);
+      const verified = vigil([
+        'verify',
+        bundle,
+        '--ca',
+        join(dataDir, 'ca.pem'),
+        '--json',
+      ]);
+      expect(verified.status).toBe(0);
+      const out = JSON.parse(verified.stdout) as {
+        ok: boolean;
+        report: { events: number };
+      };
+      expect(out.ok).toBe(true);
+      expect(out.report.events).toBeGreaterThan(5);
+    });
+
     it('stores a chain that verifies from seq 1 to the last from the store alone', async () => {
       await stopDaemon(d.agent);
       const db = new Database(join(dataDir, 'store.db'), { readonly: true });
