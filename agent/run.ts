@@ -93,30 +93,37 @@ export async function runAgent(
 
   meta('agent.start', { pid: process.pid, watch: config.watch });
   shipper.start();
-  let coverage = computeCoverage(config.watch, []);
-  coverage = computeCoverage(config.watch, await designated());
+  let coverage = computeCoverage(config.watch, await designated([]));
   const sensors = await sensing.start(coverage.watched);
+  // One refresh at a time: a slow sensor restart must not overlap the next.
+  let refreshing: Promise<Coverage> | undefined;
+  const refreshOnce = () =>
+    (refreshing ??= refreshCoverage().finally(() => (refreshing = undefined)));
   const timers = [
-    setInterval(() => void refreshCoverage(), config.designatedRefreshMs),
+    setInterval(() => void refreshOnce(), config.designatedRefreshMs),
     setInterval(() => meta('heartbeat', heartbeat()), config.heartbeatMs),
   ];
   spool.setStatus(heartbeat());
   log.info({ sensors, coverage }, 'agent running');
 
-  async function designated(): Promise<string[]> {
+  /** The collector's designated paths, or `known` when it cannot answer. */
+  async function designated(known: string[]): Promise<string[]> {
     try {
       return await client.designatedPaths();
     } catch (error) {
       log.warn(
         { err: error },
-        'designated paths unavailable; using the local watch list',
+        'designated paths unavailable; keeping the last known',
       );
-      return coverage.designated;
+      return known;
     }
   }
 
   async function refreshCoverage(): Promise<Coverage> {
-    const next = computeCoverage(config.watch, await designated());
+    const next = computeCoverage(
+      config.watch,
+      await designated(coverage.designated),
+    );
     if (next.watched.join('\n') !== coverage.watched.join('\n')) {
       // Recorded once the new rules are in place, so that every access
       // after this event is covered.
@@ -141,9 +148,10 @@ export async function runAgent(
   return {
     agent,
     sensors,
-    refreshCoverage,
+    refreshCoverage: refreshOnce,
     async stop(options = {}) {
       timers.forEach(clearInterval);
+      await refreshing;
       await sensing.stop(options.removeRules === true);
       meta('agent.stop', { pid: process.pid });
       batcher.flush();

@@ -98,7 +98,7 @@ export async function serveCollector(
   };
 }
 
-/** "HOST:PORT", "[::1]:PORT" or ":PORT" (all interfaces of 127.0.0.1). */
+/** "HOST:PORT", "[::1]:PORT", or ":PORT" for 127.0.0.1. */
 export function parseListen(listen: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(listen);
   const port = match ? Number(match[3]) : NaN;

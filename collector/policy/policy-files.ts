@@ -44,7 +44,7 @@ function listPolicyFiles(dir: string): string[] {
   );
 }
 
-/** The names in `dir` that `keep` accepts, sorted, as paths. */
+/** The files (not folders) in `dir` whose names `keep` accepts, sorted. */
 export function listFiles(
   dir: string,
   keep: (name: string) => boolean,
@@ -58,7 +58,8 @@ export function listFiles(
   return names
     .filter(keep)
     .sort()
-    .map((name) => join(dir, name));
+    .map((name) => join(dir, name))
+    .filter((path) => !isDirectory(path));
 }
 
 /** Reads one file with a size cap; invalid UTF-8 is refused, not mangled. */

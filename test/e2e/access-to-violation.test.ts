@@ -158,6 +158,7 @@ describe.runIf(ready)(
 
     it('exports the evidence as a bundle an auditor verifies offline', () => {
       const bundle = join(root, 'evidence.json');
+      const stored = d.storedEvents().length;
       const range = [
         '--from',
         '2000-01-01T00:00:00Z',
@@ -180,7 +181,7 @@ describe.runIf(ready)(
         report: { events: number };
       };
       expect(out.ok).toBe(true);
-      expect(out.report.events).toBeGreaterThan(5);
+      expect(out.report.events).toBeGreaterThanOrEqual(stored);
     });
 
     it('stores a chain that verifies from seq 1 to the last from the store alone', async () => {
