@@ -1,19 +1,9 @@
-import { Ajv, type ErrorObject } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import accessEventSchema from '../schemas/access-event.schema.json' with { type: 'json' };
-import batchSchema from '../schemas/batch.schema.json' with { type: 'json' };
 import bundleSchema from '../schemas/bundle.schema.json' with { type: 'json' };
+import { compileSchema, schemaErrorText } from '../schemas/validate.js';
 import { BundleError } from './bundle-error.js';
 import type { Bundle } from './bundle.js';
 
-// ajv-formats is CommonJS: under NodeNext its default import is the module.
-const addFormats = addFormatsModule.default;
-
-const ajv = new Ajv({ allErrors: false });
-addFormats(ajv);
-ajv.addSchema(accessEventSchema);
-ajv.addSchema(batchSchema);
-const checkShape = ajv.compile<Bundle>(bundleSchema);
+const checkShape = compileSchema<Bundle>(bundleSchema);
 
 /**
  * Reads bundle text: JSON, then bundle.schema.json. Throws
@@ -40,7 +30,7 @@ export function parseBundle(text: string): Bundle {
   if (checkShape(value)) return value;
   throw new BundleError(
     'VIGIL_BUNDLE_SCHEMA_INVALID',
-    `bundle ${describe(deepest(checkShape.errors))}`,
+    `bundle ${schemaErrorText(checkShape.errors)}`,
   );
 }
 
@@ -60,31 +50,4 @@ function endsInsideValue(text: string): boolean {
     else if (c === '}' || c === ']') depth--;
   }
   return inString || depth > 0;
-}
-
-// oneOf reports the enclosing item as well; the deepest pointer is the field.
-function deepest(errors: ErrorObject[] | null | undefined) {
-  let best: ErrorObject | undefined;
-  for (const error of errors ?? []) {
-    if (!best || error.instancePath.length > best.instancePath.length) {
-      best = error;
-    }
-  }
-  return best;
-}
-
-function describe(error: ErrorObject | undefined): string {
-  if (!error) return '/: is invalid';
-  const params = error.params as Record<string, unknown>;
-  // Property names came from the file: cut short, never echoed whole.
-  const name = String(
-    params.missingProperty ?? params.additionalProperty ?? '',
-  ).slice(0, 64);
-  if (error.keyword === 'required') {
-    return `${error.instancePath}/${name}: is required`;
-  }
-  if (error.keyword === 'additionalProperties') {
-    return `${error.instancePath}/${name}: is not allowed`;
-  }
-  return `${error.instancePath || '/'}: ${error.message ?? 'is invalid'}`;
 }

@@ -22,6 +22,19 @@ const checkEnvelope = ajv.compile<Envelope>(envelopeSchema);
 const checkBatch = ajv.compile<Batch>(batchSchema);
 
 /**
+ * Compiles another boundary schema on the same ajv, so that its `$ref`s to
+ * the access event and batch schemas resolve.
+ */
+export function compileSchema<T>(schema: object) {
+  return ajv.compile<T>(schema);
+}
+
+/** "/pointer: problem" for the most specific of ajv's errors. */
+export function schemaErrorText(errors: ValidateFunction['errors']): string {
+  return describe(mostSpecific(errors));
+}
+
+/**
  * Checks `value` against access-event.schema.json. Throws
  * VIGIL_SCHEMA_INVALID naming the JSON pointer of the first bad field.
  */
