@@ -1,3 +1,4 @@
+import { parseVerifierKey } from '../protocol/signed-note.js';
 import { hostname } from 'node:os';
 import { Agent, request } from 'undici';
 import { generateRsaKeyPair, keyId } from '../protocol/keys.js';
@@ -28,6 +29,7 @@ interface EnrollResponse {
   ca: string;
   signingCert: string;
   sealingCert: string;
+  logKey: string;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function enrollAgent(
     caPem,
     signingCertPem: response.signingCert,
     sealingCertPem: response.sealingCert,
+    logKey: response.logKey,
   });
   return identity;
 }
@@ -151,6 +154,15 @@ function checkIssued(
   }
   verifyCertificate(response.signingCert, caPem);
   verifyCertificate(response.sealingCert, caPem);
+  try {
+    parseVerifierKey(String(response.logKey));
+  } catch (error) {
+    throw new AgentError(
+      'VIGIL_ENROLL_FAILED',
+      'logKey: the collector sent no valid transparency log key',
+      { cause: error },
+    );
+  }
 }
 
 /** The code and message of a collector error body, or its HTTP status. */

@@ -1,3 +1,4 @@
+import { parseVerifierKey } from '../protocol/signed-note.js';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { AgentRef, MetaAction } from '../protocol/event.js';
@@ -62,6 +63,7 @@ export async function runAgent(
     spool,
     agentId: agent.id,
     signingCertPem: state.signingCertPem,
+    logKey: state.logKey === null ? null : parseVerifierKey(state.logKey),
     logger: log,
   });
   const sensing = new Sensors({

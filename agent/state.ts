@@ -10,6 +10,7 @@ const FILES = {
   ca: 'ca.pem',
   signing: 'collector-signing.pem',
   sealing: 'collector-sealing.pem',
+  logKey: 'collector-log.pub',
   spool: 'spool.db',
   auditCheckpoint: 'audit-checkpoint.json',
 } as const;
@@ -31,13 +32,18 @@ export interface AgentState {
   caPem: string;
   signingCertPem: string;
   sealingCertPem: string;
+  /** The collector's log verifier key; null in state enrolled before it. */
+  logKey: string | null;
   spoolFile: string;
   auditCheckpointFile: string;
 }
 
 export function writeAgentState(
   dir: string,
-  state: Omit<AgentState, 'dir' | 'spoolFile' | 'auditCheckpointFile'>,
+  state: Omit<
+    AgentState,
+    'dir' | 'spoolFile' | 'auditCheckpointFile' | 'logKey'
+  > & { logKey: string },
 ): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // The private key never leaves this machine and is readable by root only.
@@ -46,6 +52,7 @@ export function writeAgentState(
   writeFileSync(join(dir, FILES.ca), state.caPem);
   writeFileSync(join(dir, FILES.signing), state.signingCertPem);
   writeFileSync(join(dir, FILES.sealing), state.sealingCertPem);
+  writeFileSync(join(dir, FILES.logKey), `${state.logKey}\n`);
   writeFileSync(
     join(dir, FILES.identity),
     JSON.stringify(state.identity, null, 2) + '\n',
@@ -69,6 +76,9 @@ export function loadAgentState(dir: string): AgentState {
     caPem: read(FILES.ca),
     signingCertPem: read(FILES.signing),
     sealingCertPem: read(FILES.sealing),
+    logKey: existsSync(join(dir, FILES.logKey))
+      ? read(FILES.logKey).trim()
+      : null,
     spoolFile: join(dir, FILES.spool),
     auditCheckpointFile: join(dir, FILES.auditCheckpoint),
   };

@@ -1,3 +1,6 @@
+import { openCheckpoint } from '../protocol/log-checkpoint.js';
+import type { ReceiptLogProof } from '../protocol/receipt-log.js';
+import { parseVerifierKey } from '../protocol/signed-note.js';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { loadAgentConfig } from '../agent/config.js';
@@ -79,7 +82,12 @@ export function registerAgentCommands(program: Command): void {
           lastReceipt: spool.lastReceipt() as SignedReceipt | null,
           running: spool.status() as StatusDetail | null,
         };
-        console.log(opts.json ? JSON.stringify(status) : formatStatus(status));
+        const log = receiptLog(status.lastReceipt, state.logKey);
+        console.log(
+          opts.json
+            ? JSON.stringify({ ...status, log })
+            : formatStatus(status, log),
+        );
       } finally {
         spool.close();
       }
@@ -91,14 +99,17 @@ interface StatusDetail {
   coverage?: { watched: string[]; missing: string[]; designated: string[] };
 }
 
-function formatStatus(s: {
-  agent: { agentId: string; vendor: string; collector: string };
-  spool: { envelopes: number; events: number; bytes: number };
-  chain: { seq: number };
-  counters: Record<string, number>;
-  lastReceipt: SignedReceipt | null;
-  running: StatusDetail | null;
-}): string {
+function formatStatus(
+  s: {
+    agent: { agentId: string; vendor: string; collector: string };
+    spool: { envelopes: number; events: number; bytes: number };
+    chain: { seq: number };
+    counters: Record<string, number>;
+    lastReceipt: SignedReceipt | null;
+    running: StatusDetail | null;
+  },
+  log: ReceiptLogProof | null,
+): string {
   const c = s.counters;
   const coverage = s.running?.coverage;
   const receipt = s.lastReceipt?.receipt;
@@ -110,7 +121,24 @@ function formatStatus(s: {
     `spool      ${s.spool.envelopes} batches, ${s.spool.events} events, ${s.spool.bytes} bytes`,
     `chain      last seq ${s.chain.seq}`,
     `receipt    ${receipt ? `seq ${receipt.seq} at ${receipt.received_at}` : 'none yet'}`,
+    `log        ${log ? `leaf ${log.index} in the checkpoint of size ${log.size} (${log.origin}), proof verified` : 'no verified inclusion proof yet'}`,
     `counters   captured ${c.captured ?? 0}, sent ${c.sent ?? 0}, ` +
       `spooled ${s.spool.events}, dropped ${c.dropped ?? 0}`,
   ].join('\n');
+}
+
+// The latest receipt's log part, checked again: the status shows only
+// what the agent can prove to a third party.
+function receiptLog(
+  signed: SignedReceipt | null,
+  logKey: string | null,
+): ReceiptLogProof | null {
+  if (!signed?.log || logKey === null) return null;
+  try {
+    const { index, checkpoint } = signed.log;
+    const opened = openCheckpoint(checkpoint, [parseVerifierKey(logKey)]);
+    return { origin: opened.origin, index, size: opened.size };
+  } catch {
+    return null;
+  }
 }

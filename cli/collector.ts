@@ -35,6 +35,7 @@ export function registerCollectorCommands(program: Command): void {
       const identity = initDataDir(resolve(opts.data), opts.host);
       console.log(`collector initialised in ${identity.dir}`);
       console.log(`CA fingerprint (SHA-256): ${identity.caFingerprint}`);
+      console.log(`transparency log key: ${identity.log.verifierKey}`);
       console.log(
         `next: vigil collector serve --data ${opts.data} --listen 127.0.0.1:8443 --policies policies`,
       );

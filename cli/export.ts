@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { exportBundle } from '../collector/export/export-bundle.js';
 import { loadDataDir, openStore } from '../collector/data-dir.js';
 import {
   BundleError,
-  verifyBundle,
+  verifyBundleFile,
   type VerifyReport,
 } from '../protocol/bundle.js';
+import { progressBar } from './progress.js';
 import { EXIT_FAILURE } from './run-cli.js';
 
 interface ExportCliOptions {
@@ -15,6 +16,8 @@ interface ExportCliOptions {
   to: string;
   vendor?: string;
   agent?: string;
+  path?: string;
+  sinceCheckpoint?: string;
   out: string;
 }
 
@@ -28,6 +31,11 @@ export function registerExportCommands(program: Command): void {
     .requiredOption('--to <time>', 'range end, ISO 8601, exclusive')
     .option('--vendor <vendor>', 'only agents of this vendor')
     .option('--agent <id>', 'only this agent')
+    .option('--path <glob>', 'only events on paths matching this glob')
+    .option(
+      '--since-checkpoint <file>',
+      'log checkpoint kept from the last audit: adds a consistency proof',
+    )
     .requiredOption('--out <file>', 'where to write the bundle')
     .action((options: ExportCliOptions) => {
       runExport(options);
@@ -38,43 +46,61 @@ export function registerExportCommands(program: Command): void {
     .argument('<file>', 'bundle written by `vigil export`')
     .requiredOption('--ca <pem>', 'the collector CA certificate you trust')
     .option('--json', 'print the report as JSON')
-    .action((file: string, options: { ca: string; json?: boolean }) => {
-      runVerify(file, options);
+    .action(async (file: string, options: { ca: string; json?: boolean }) => {
+      await runVerify(file, options);
     });
 }
 
 function runExport(options: ExportCliOptions): void {
   const identity = loadDataDir(options.data);
+  const since =
+    options.sinceCheckpoint === undefined
+      ? undefined
+      : readText(options.sinceCheckpoint, '--since-checkpoint');
   const store = openStore(options.data, true);
+  const progress = progressBar('exporting', 'events');
   try {
-    const bundle = exportBundle(identity, store, options);
-    // Events name people and files: readable by the exporting user only.
-    writeFileSync(options.out, `${JSON.stringify(bundle, null, 2)}\n`, {
-      mode: 0o600,
-    });
-    const { counts } = bundle.manifest;
+    const { counts, log } = exportBundle(
+      identity,
+      store,
+      { ...options, sinceCheckpoint: since, onProgress: progress.update },
+      options.out,
+    );
+    progress.end();
+    for (const problem of log.missing) {
+      process.stderr.write(`warning: transparency log: ${problem}\n`);
+    }
     process.stdout.write(
       `wrote ${options.out}: ${counts.events} events, ${counts.redacted} ` +
         `as hash only, ${counts.agents} agents, ${counts.checkpoints} ` +
-        'checkpoints\n',
+        `checkpoints; log size ${log.size}` +
+        (log.since === null ? '' : ` (since size ${log.since})`) +
+        '\n',
     );
   } finally {
     store.close();
   }
 }
 
-function runVerify(file: string, options: { ca: string; json?: boolean }) {
+async function runVerify(
+  file: string,
+  options: { ca: string; json?: boolean },
+) {
+  const progress = progressBar('verifying', 'bytes');
   try {
-    const report = verifyBundle(
-      readText(file, 'bundle'),
-      readText(options.ca, '--ca'),
+    const caPem = readText(options.ca, '--ca');
+    const total = fileSize(file);
+    const report = await verifyBundleFile(file, caPem, (read) =>
+      progress.update(read, total),
     );
+    progress.end();
     process.stdout.write(
       options.json
         ? `${JSON.stringify({ ok: true, report }, null, 2)}\n`
         : summary(report),
     );
   } catch (error) {
+    progress.end();
     if (!options.json || !(error instanceof BundleError)) throw error;
     const { code, message } = error;
     process.stdout.write(
@@ -84,27 +110,38 @@ function runVerify(file: string, options: { ca: string; json?: boolean }) {
   }
 }
 
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch (error) {
+    throw unreadable(file, 'bundle', error);
+  }
+}
+
 function readText(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new BundleError(
-      'VIGIL_BUNDLE_UNREADABLE',
-      `${what}: ${file} could not be read`,
-      {
-        cause: error,
-      },
-    );
+    throw unreadable(file, what, error);
   }
+}
+
+function unreadable(file: string, what: string, cause: unknown) {
+  return new BundleError(
+    'VIGIL_BUNDLE_UNREADABLE',
+    `${what}: ${file} could not be read`,
+    { cause },
+  );
 }
 
 /** The human summary `vigil verify` prints on success. */
 export function summary(report: VerifyReport): string {
-  const { filters, range, timeSpan } = report;
+  const { filters, range, timeSpan, log } = report;
   const lines = [
     `bundle verified against CA sha256 ${report.caFingerprint}`,
     `  signed by the collector at ${report.createdAt}`,
-    `  range ${range.from} .. ${range.to}; vendor ${filters.vendor ?? 'any'}, agent ${filters.agent ?? 'any'}`,
+    `  range ${range.from} .. ${range.to}; vendor ${filters.vendor ?? 'any'}, ` +
+      `agent ${filters.agent ?? 'any'}, path ${filters.path ?? 'any'}`,
     ...report.agents.map(
       (a) =>
         `  agent ${a.id} (vendor ${a.vendor}): seq ${a.firstSeq}..${a.lastSeq}, ` +
@@ -114,6 +151,22 @@ export function summary(report: VerifyReport): string {
       (timeSpan ? `, from ${timeSpan.first} to ${timeSpan.last}` : ''),
     "proved: every event and hash is in its agent's signed chain, with no seq",
     '  missing between the first and last of each agent, as the collector held it',
+    ...logLines(log),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function logLines(log: VerifyReport['log']): string[] {
+  if (log === null) return [];
+  const lines = [
+    `log ${log.origin}: checkpoint of size ${log.size} signed by the collector's log key;`,
+    `  all ${log.included} exported batches are included in it`,
+  ];
+  if (log.since) {
+    lines.push(
+      `  it extends the checkpoint of size ${log.since.size} you kept: ` +
+        `${log.since.appended} batches appended since, none removed or changed`,
+    );
+  }
+  return lines;
 }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAgentCommands } from './agent.js';
 import { registerCollectorCommands } from './collector.js';
 import { registerExportCommands } from './export.js';
+import { registerLogCommands } from './log.js';
 import { registerPolicyCommands } from './policy.js';
 import { runCli } from './run-cli.js';
 import { registerUpCommand } from './up.js';
@@ -24,6 +25,7 @@ registerAgentCommands(program);
 registerViolationsCommands(program);
 registerPolicyCommands(program);
 registerExportCommands(program);
+registerLogCommands(program);
 registerUpCommand(program);
 
 await runCli(program, process.argv);

@@ -1,5 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import {
+  generateNoteKey,
+  parseVerifierKey,
+  type VerifierKey,
+} from '../protocol/signed-note.js';
 import { generateRsaKeyPair, keyId } from '../protocol/keys.js';
 import {
   createCa,
@@ -17,8 +23,19 @@ const FILES = {
   tls: 'tls',
   signing: 'signing',
   sealing: 'sealing',
+  log: 'log',
   store: 'store.db',
 } as const;
+
+/** The transparency log's Ed25519 key (c2sp.org/signed-note). */
+export interface LogKey {
+  /** The log's origin line, also the key's name. */
+  origin: string;
+  privateKey: KeyObject;
+  /** The public half as a verifier key: `origin+keyid+base64`. */
+  verifierKey: string;
+  verifier: VerifierKey;
+}
 
 /** The collector's keys and certificates, loaded from its data directory. */
 export interface CollectorIdentity {
@@ -30,6 +47,7 @@ export interface CollectorIdentity {
   /** keyId of the sealing key: agents name it in every envelope. */
   sealingKid: string;
   caFingerprint: string;
+  log: LogKey;
   storeFile: string;
 }
 
@@ -61,6 +79,7 @@ export function initDataDir(dir: string, hosts: string[] = []) {
       privateKeyPem: keys.privateKeyPem,
     });
   }
+  writeLogKey(dir, logOrigin(certFingerprint(ca.certPem)));
   new CollectorStore(join(dir, FILES.store)).close();
   return loadDataDir(dir);
 }
@@ -75,6 +94,7 @@ export function loadDataDir(dir: string): CollectorIdentity {
   }
   const sealing = readPair(dir, FILES.sealing);
   const ca = readPair(dir, FILES.ca);
+  const caFingerprint = certFingerprint(ca.certPem);
   return {
     dir,
     ca,
@@ -82,7 +102,8 @@ export function loadDataDir(dir: string): CollectorIdentity {
     signing: readPair(dir, FILES.signing),
     sealing,
     sealingKid: keyId(sealing.certPem),
-    caFingerprint: certFingerprint(ca.certPem),
+    caFingerprint,
+    log: readLogKey(dir, caFingerprint),
     storeFile: join(dir, FILES.store),
   };
 }
@@ -108,5 +129,40 @@ function readPair(dir: string, name: string): CertAndKey {
   return {
     certPem: readFileSync(join(dir, `${name}.pem`), 'utf8'),
     privateKeyPem: readFileSync(join(dir, `${name}.key`), 'utf8'),
+  };
+}
+
+/** A log's origin: unique per collector, named after its CA. */
+function logOrigin(caFingerprint: string): string {
+  return `vigil.invalid/collector/${caFingerprint.slice(0, 16)}`;
+}
+
+function writeLogKey(dir: string, origin: string): void {
+  const key = generateNoteKey(origin);
+  writeFileSync(join(dir, `${FILES.log}.key`), key.privateKeyPem, {
+    mode: 0o600,
+  });
+  writeFileSync(join(dir, `${FILES.log}.pub`), `${key.verifierKey}\n`, {
+    mode: 0o644,
+  });
+}
+
+// Data directories made before the log existed get their key on first use.
+function readLogKey(dir: string, caFingerprint: string): LogKey {
+  if (!existsSync(join(dir, `${FILES.log}.key`))) {
+    writeLogKey(dir, logOrigin(caFingerprint));
+  }
+  const verifierKey = readFileSync(
+    join(dir, `${FILES.log}.pub`),
+    'utf8',
+  ).trim();
+  const verifier = parseVerifierKey(verifierKey);
+  return {
+    origin: verifier.name,
+    privateKey: createPrivateKey(
+      readFileSync(join(dir, `${FILES.log}.key`), 'utf8'),
+    ),
+    verifierKey,
+    verifier,
   };
 }

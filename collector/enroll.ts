@@ -30,6 +30,8 @@ export interface EnrollResponse {
   ca: string;
   signingCert: string;
   sealingCert: string;
+  /** The transparency log's verifier key (c2sp.org/signed-note). */
+  logKey: string;
 }
 
 /** Makes a one-time token for `vendor`; only its hash is stored. */
@@ -99,6 +101,7 @@ export function enrollAgent(
       ca: identity.ca.certPem,
       signingCert: identity.signing.certPem,
       sealingCert: identity.sealing.certPem,
+      logKey: identity.log.verifierKey,
     };
   });
 }

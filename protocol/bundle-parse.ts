@@ -1,53 +1,55 @@
 import bundleSchema from '../schemas/bundle.schema.json' with { type: 'json' };
 import { compileSchema, schemaErrorText } from '../schemas/validate.js';
 import { BundleError } from './bundle-error.js';
-import type { Bundle } from './bundle.js';
+import type { BundleLine } from './bundle.js';
+import { isRecord } from './is-record.js';
 
-const checkShape = compileSchema<Bundle>(bundleSchema);
+const ID = bundleSchema.$id;
+const checkAny = compileSchema<{ type: BundleLine['type'] }>(bundleSchema);
+const checkType = {
+  header: compileSchema({ $ref: `${ID}#/definitions/header` }),
+  agent: compileSchema({ $ref: `${ID}#/definitions/agent` }),
+  event: compileSchema({ $ref: `${ID}#/definitions/event` }),
+  redacted: compileSchema({ $ref: `${ID}#/definitions/redacted` }),
+  checkpoint: compileSchema({ $ref: `${ID}#/definitions/checkpoint` }),
+  manifest: compileSchema({ $ref: `${ID}#/definitions/manifest` }),
+} as const;
 
 /**
- * Reads bundle text: JSON, then bundle.schema.json. Throws
- * VIGIL_BUNDLE_NOT_JSON, VIGIL_BUNDLE_TRUNCATED or
- * VIGIL_BUNDLE_SCHEMA_INVALID naming the JSON pointer of the first bad field.
+ * Reads one line of a bundle: JSON, then its type's part of
+ * bundle.schema.json. Throws VIGIL_BUNDLE_NOT_JSON or
+ * VIGIL_BUNDLE_SCHEMA_INVALID naming the line and the JSON pointer.
  */
-export function parseBundle(text: string): Bundle {
+export function parseBundleLine(text: string, lineNo: number): BundleLine {
   let value: unknown;
   try {
     // The file came from anyone; its parse error must not escape raw.
     value = JSON.parse(text);
   } catch (error) {
-    if (endsInsideValue(text)) {
-      throw new BundleError(
-        'VIGIL_BUNDLE_TRUNCATED',
-        `bundle: JSON ends early after ${text.length} characters (cut short?)`,
-        { cause: error },
-      );
-    }
-    throw new BundleError('VIGIL_BUNDLE_NOT_JSON', 'bundle: is not JSON', {
-      cause: error,
-    });
+    throw new BundleError(
+      'VIGIL_BUNDLE_NOT_JSON',
+      `line ${lineNo}: is not JSON`,
+      { cause: error },
+    );
   }
-  if (checkShape(value)) return value;
-  throw new BundleError(
-    'VIGIL_BUNDLE_SCHEMA_INVALID',
-    `bundle ${schemaErrorText(checkShape.errors)}`,
-  );
+  if (!isRecord(value) || !checkAny(value)) {
+    throw schemaError(lineNo, checkAny.errors, value);
+  }
+  const check = checkType[value.type];
+  if (check(value)) return value as BundleLine;
+  throw schemaError(lineNo, check.errors, value);
 }
 
-// A JSON text cut short leaves an object, array or string open at its end.
-function endsInsideValue(text: string): boolean {
-  const trimmed = text.trimStart();
-  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return false;
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < trimmed.length; i++) {
-    const c = trimmed[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') depth--;
-  }
-  return inString || depth > 0;
+function schemaError(
+  lineNo: number,
+  errors: Parameters<typeof schemaErrorText>[0],
+  value: unknown,
+): BundleError {
+  const text = isRecord(value)
+    ? ` ${schemaErrorText(errors)}`
+    : ': is not a JSON object';
+  return new BundleError(
+    'VIGIL_BUNDLE_SCHEMA_INVALID',
+    `line ${lineNo}${text}`,
+  );
 }

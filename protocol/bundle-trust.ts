@@ -1,48 +1,23 @@
 import { BundleError } from './bundle-error.js';
-import type { Bundle } from './bundle.js';
+import type { AgentLine, HeaderLine } from './bundle.js';
 import { ProtocolError } from './errors.js';
 import { certFingerprint, verifyCertificate } from './pki.js';
 import { verifyCanonical } from './sign.js';
 
 /**
- * Checks every signature back to the auditor's CA: the bundle's CA is that
- * CA, the signing and agent certificates chain to it, the manifest and
- * every checkpoint verify. Certificates are judged at manifest.createdAt,
- * so a bundle stays checkable after its agents' certificates expire.
+ * Checks the header's trust roots against the auditor's CA: the bundle's CA
+ * is that CA and the collector's signing certificate chains to it.
+ * Certificates are judged at createdAt, so a bundle stays checkable after
+ * they expire.
  */
-export function checkTrust(bundle: Bundle, caPem: string): void {
-  const { manifest } = bundle;
-  const at = new Date(manifest.createdAt);
-  checkCa(bundle, caPem);
-  const signing = 'manifest.collector.signingCert';
-  trusted(signing, () =>
-    verifyCertificate(manifest.collector.signingCert, caPem, at),
-  );
-  if (
-    !verifies(
-      manifest,
-      bundle.manifestSignature,
-      manifest.collector.signingCert,
-    )
-  ) {
-    throw new BundleError(
-      'VIGIL_BUNDLE_MANIFEST_SIGNATURE_INVALID',
-      `manifestSignature: does not verify with ${signing}`,
-    );
-  }
-  const certs = checkAgents(bundle, caPem, at);
-  checkCheckpoints(bundle, certs);
-}
-
-function checkCa(bundle: Bundle, caPem: string): void {
+export function checkHeaderTrust(header: HeaderLine, caPem: string): void {
   const given = trusted('--ca', () => certFingerprint(caPem));
-  const own = trusted('ca', () => certFingerprint(bundle.ca));
-  const claimed = bundle.manifest.collector.caFingerprint;
+  const own = trusted('line 1 ca', () => certFingerprint(header.ca));
   const where =
     own !== given
-      ? 'ca'
-      : claimed !== given
-        ? 'manifest.collector.caFingerprint'
+      ? 'line 1 ca'
+      : header.collector.caFingerprint !== given
+        ? 'line 1 collector.caFingerprint'
         : null;
   if (where) {
     throw new BundleError(
@@ -50,56 +25,36 @@ function checkCa(bundle: Bundle, caPem: string): void {
       `${where}: is not the CA given with --ca (sha256 ${given})`,
     );
   }
+  const at = new Date(header.createdAt);
+  trusted('line 1 collector.signingCert', () =>
+    verifyCertificate(header.collector.signingCert, caPem, at),
+  );
 }
 
-function checkAgents(
-  bundle: Bundle,
+/** An agent's certificate chains to the CA and names that agent. */
+export function checkAgentCert(
+  agent: AgentLine,
   caPem: string,
   at: Date,
-): Map<string, string> {
-  const certs = new Map<string, string>();
-  bundle.agents.forEach((agent, i) => {
-    const where = `agents[${i}] (agent ${agent.id})`;
-    const cert = trusted(where, () =>
-      verifyCertificate(agent.certificate, caPem, at),
+  where: string,
+): void {
+  const cert = trusted(where, () =>
+    verifyCertificate(agent.certificate, caPem, at),
+  );
+  if (cert.cn !== agent.id || (cert.o !== null && cert.o !== agent.vendor)) {
+    throw new BundleError(
+      'VIGIL_BUNDLE_CERT_UNTRUSTED',
+      `${where}: certificate was issued to ${cert.cn} of ${cert.o ?? 'no vendor'}`,
     );
-    if (cert.cn !== agent.id || (cert.o !== null && cert.o !== agent.vendor)) {
-      throw new BundleError(
-        'VIGIL_BUNDLE_CERT_UNTRUSTED',
-        `${where}: certificate was issued to ${cert.cn} of ${cert.o ?? 'no vendor'}`,
-      );
-    }
-    if (certs.has(agent.id)) {
-      throw new BundleError(
-        'VIGIL_BUNDLE_SCHEMA_INVALID',
-        `${where}: is listed twice`,
-      );
-    }
-    certs.set(agent.id, agent.certificate);
-  });
-  return certs;
+  }
 }
 
-function checkCheckpoints(bundle: Bundle, certs: Map<string, string>): void {
-  bundle.checkpoints.forEach(({ checkpoint, signature }, i) => {
-    const where = `checkpoints[${i}] (agent ${checkpoint.agent}, seq ${checkpoint.seq})`;
-    const cert = certs.get(checkpoint.agent);
-    if (cert === undefined) {
-      throw new BundleError(
-        'VIGIL_BUNDLE_AGENT_UNKNOWN',
-        `${where}: agent is not in agents`,
-      );
-    }
-    if (!verifies(checkpoint, signature, cert)) {
-      throw new BundleError(
-        'VIGIL_BUNDLE_CHECKPOINT_SIGNATURE_INVALID',
-        `${where}: signature does not verify with agent ${checkpoint.agent}'s certificate`,
-      );
-    }
-  });
-}
-
-function verifies(value: unknown, signature: string, certPem: string): boolean {
+/** Whether a canonical signature verifies; other failures still throw. */
+export function verifies(
+  value: unknown,
+  signature: string,
+  certPem: string,
+): boolean {
   try {
     verifyCanonical(value, signature, certPem);
     return true;
@@ -118,9 +73,7 @@ function trusted<T>(where: string, fn: () => T): T {
     throw new BundleError(
       'VIGIL_BUNDLE_CERT_UNTRUSTED',
       `${where}: ${error.message}`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
 }

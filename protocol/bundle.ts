@@ -1,68 +1,130 @@
 import type { Checkpoint } from './batch.js';
-import { canonicalBytes } from './canonical.js';
-import { sha256Hex } from './chain.js';
 import type { AccessEvent } from './event.js';
-import { parseBundle } from './bundle-parse.js';
-import { checkChains, type AgentChain } from './bundle-chain.js';
-import { checkTrust } from './bundle-trust.js';
-import { BundleError } from './bundle-error.js';
 
 export {
   BUNDLE_ERROR_CODES,
   BundleError,
   type BundleErrorCode,
 } from './bundle-error.js';
+export { BundleVerifier, verifyBundle } from './bundle-verifier.js';
+export { verifyBundleFile } from './bundle-file.js';
 
-/** The `format` of every bundle this version writes and reads. */
-export const BUNDLE_FORMAT = 'vigil-bundle/1';
+/**
+ * The `format` of every bundle this version writes and reads: JSON Lines,
+ * so that exports of millions of events stream in both directions
+ * (docs/auditor.md has the layout).
+ */
+export const BUNDLE_FORMAT = 'vigil-bundle/2';
 
-/** An event the export filters leave out: its place and hash only. */
-export interface RedactedEvent {
-  seq: number;
-  agent: string;
-  hash: string;
-}
-
-export type BundleEvent = AccessEvent | RedactedEvent;
-
-/** What the collector signs: everything else is bound by `digests`. */
-export interface BundleManifest {
-  range: { from: string; to: string };
-  filters: { vendor: string | null; agent: string | null };
-  counts: {
-    agents: number;
-    checkpoints: number;
-    events: number;
-    redacted: number;
-  };
-  collector: { caFingerprint: string; signingCert: string };
+/** First line: who made the bundle, for which range, and the trust roots. */
+export interface HeaderLine {
+  type: 'header';
+  format: typeof BUNDLE_FORMAT;
   createdAt: string;
-  /** Hex SHA-256 of the canonical agents, checkpoints and events arrays. */
-  digests: { agents: string; checkpoints: string; events: string };
+  range: { from: string; to: string };
+  filters: { vendor: string | null; agent: string | null; path: string | null };
+  ca: string;
+  collector: { caFingerprint: string; signingCert: string; logKey: string };
+  /** The transparency log at export time (issue 7). */
+  log?: BundleLog;
 }
 
-export interface BundleAgent {
+export interface BundleLog {
+  /** Signed note: the log's checkpoint when the bundle was written. */
+  checkpoint: string;
+  /** The auditor's earlier checkpoint and the proof that the log grew from it. */
+  since?: { checkpoint: string; consistency: string[] };
+  /** Leaves of the log whose batch the store no longer holds. */
+  missing?: string[];
+}
+
+/** Opens an agent's section; its entries and checkpoints follow. */
+export interface AgentLine {
+  type: 'agent';
   id: string;
   vendor: string;
   certificate: string;
 }
 
-export interface Bundle {
-  format: typeof BUNDLE_FORMAT;
-  manifest: BundleManifest;
-  manifestSignature: string;
-  ca: string;
-  agents: BundleAgent[];
-  checkpoints: { checkpoint: Checkpoint; signature: string }[];
-  events: BundleEvent[];
+export interface EventLine {
+  type: 'event';
+  event: AccessEvent;
 }
 
-/** What `verifyBundle` proved, for people and for `--json`. */
+/** An event the filters leave out: its place in the chain and its hash. */
+export interface RedactedLine {
+  type: 'redacted';
+  seq: number;
+  hash: string;
+}
+
+/** Closes one batch of the current agent, right after its last entry. */
+export interface CheckpointLine {
+  type: 'checkpoint';
+  first_seq: number;
+  checkpoint: Checkpoint;
+  signature: string;
+  /** The batch's leaf in the log and its inclusion proof at header.log. */
+  leaf?: { index: number; inclusion: string[] };
+}
+
+export interface BundleCounts {
+  agents: number;
+  checkpoints: number;
+  events: number;
+  redacted: number;
+}
+
+/** What the collector signs, last: counts and the digest of all before. */
+export interface BundleManifest {
+  counts: BundleCounts;
+  /** Hex SHA-256 of every byte of the file before the manifest line. */
+  digest: string;
+}
+
+export interface ManifestLine {
+  type: 'manifest';
+  manifest: BundleManifest;
+  signature: string;
+}
+
+export type BundleLine =
+  | HeaderLine
+  | AgentLine
+  | EventLine
+  | RedactedLine
+  | CheckpointLine
+  | ManifestLine;
+
+/** One agent's stretch of chain in a bundle, as verified. */
+export interface AgentChain {
+  id: string;
+  vendor: string;
+  firstSeq: number;
+  lastSeq: number;
+  /** Events shown in full. */
+  events: number;
+  /** Events shown as their hash alone. */
+  redacted: number;
+  checkpoints: number;
+}
+
+/** What the log part of a bundle proved. */
+export interface LogReport {
+  origin: string;
+  size: number;
+  /** Batches whose inclusion in the log at `size` was proved. */
+  included: number;
+  /** Present when an earlier checkpoint was given to the export. */
+  since?: { size: number; appended: number };
+}
+
+/** What a verified bundle proved, for people and for `--json`. */
 export interface VerifyReport {
   format: typeof BUNDLE_FORMAT;
   createdAt: string;
   range: { from: string; to: string };
-  filters: { vendor: string | null; agent: string | null };
+  filters: HeaderLine['filters'];
   caFingerprint: string;
   agents: AgentChain[];
   events: number;
@@ -70,84 +132,5 @@ export interface VerifyReport {
   checkpoints: number;
   /** Earliest and latest time of the events shown in full; null if none. */
   timeSpan: { first: string; last: string } | null;
-}
-
-/** Hex SHA-256 of the RFC 8785 form of each array the manifest binds. */
-export function bundleDigests(
-  bundle: Pick<Bundle, 'agents' | 'checkpoints' | 'events'>,
-): BundleManifest['digests'] {
-  return {
-    agents: sha256Hex(canonicalBytes(bundle.agents)),
-    checkpoints: sha256Hex(canonicalBytes(bundle.checkpoints)),
-    events: sha256Hex(canonicalBytes(bundle.events)),
-  };
-}
-
-/**
- * Checks a bundle offline against the CA the auditor trusts: schema,
- * certificates, the manifest and checkpoint signatures, every chain link,
- * completeness, checkpoint heads, counts and digests. Throws a BundleError
- * naming the first bad element; returns what was proved.
- */
-export function verifyBundle(bundleText: string, caPem: string): VerifyReport {
-  const bundle = parseBundle(bundleText);
-  checkTrust(bundle, caPem);
-  const chains = checkChains(bundle);
-  checkCounts(bundle, chains);
-  checkDigests(bundle);
-  return report(bundle, chains);
-}
-
-function checkCounts(bundle: Bundle, chains: AgentChain[]): void {
-  const { counts } = bundle.manifest;
-  const actual = {
-    agents: bundle.agents.length,
-    checkpoints: bundle.checkpoints.length,
-    events: chains.reduce((n, c) => n + c.events, 0),
-    redacted: chains.reduce((n, c) => n + c.redacted, 0),
-  };
-  for (const key of Object.keys(actual) as (keyof typeof actual)[]) {
-    if (actual[key] !== counts[key]) {
-      throw new BundleError(
-        'VIGIL_BUNDLE_COUNT_MISMATCH',
-        `manifest.counts.${key}: says ${counts[key]}, bundle holds ${actual[key]}`,
-      );
-    }
-  }
-}
-
-// Last, so that a tampered element is named by the checks above; this
-// catches what they cannot see, such as a reordered agents array.
-function checkDigests(bundle: Bundle): void {
-  const actual = bundleDigests(bundle);
-  for (const key of ['agents', 'checkpoints', 'events'] as const) {
-    if (actual[key] !== bundle.manifest.digests[key]) {
-      throw new BundleError(
-        'VIGIL_BUNDLE_DIGEST_MISMATCH',
-        `${key}: SHA-256 does not match manifest.digests.${key}`,
-      );
-    }
-  }
-}
-
-function report(bundle: Bundle, agents: AgentChain[]): VerifyReport {
-  const times = bundle.events
-    .filter((e): e is AccessEvent => 'prev' in e)
-    .map((e) => e.time)
-    .sort((a, b) => Date.parse(a) - Date.parse(b));
-  const first = times[0];
-  const last = times.at(-1);
-  const { manifest } = bundle;
-  return {
-    format: bundle.format,
-    createdAt: manifest.createdAt,
-    range: manifest.range,
-    filters: manifest.filters,
-    caFingerprint: manifest.collector.caFingerprint,
-    agents,
-    events: manifest.counts.events,
-    redacted: manifest.counts.redacted,
-    checkpoints: manifest.counts.checkpoints,
-    timeSpan: first && last ? { first, last } : null,
-  };
+  log: LogReport | null;
 }

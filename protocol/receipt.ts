@@ -10,9 +10,22 @@ export interface Receipt {
   received_at: string;
 }
 
+/**
+ * Where the batch sits in the collector's transparency log: its leaf
+ * index, the signed checkpoint made when it was added, and the inclusion
+ * proof at that checkpoint's size (base64 hashes). Self-proving, so it is
+ * not covered by the receipt signature.
+ */
+export interface ReceiptLog {
+  index: number;
+  checkpoint: string;
+  inclusion: string[];
+}
+
 export interface SignedReceipt {
   receipt: Receipt;
   signature: string;
+  log?: ReceiptLog;
 }
 
 /** Signs the canonical receipt with the collector's signing key. */

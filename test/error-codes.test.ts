@@ -9,10 +9,14 @@ import { POLICY_ERROR_CODES } from '../collector/policy/errors.js';
 import { POLICY_LINT_CODES } from '../collector/policy/lint-issue.js';
 import { BUNDLE_ERROR_CODES } from '../protocol/bundle.js';
 import { PROTOCOL_ERROR_CODES } from '../protocol/errors.js';
+import { MERKLE_ERROR_CODES } from '../protocol/merkle-error.js';
+import { NOTE_ERROR_CODES } from '../protocol/note-error.js';
 
 const LISTS: Record<string, readonly string[]> = {
   protocol: PROTOCOL_ERROR_CODES,
   bundle: BUNDLE_ERROR_CODES,
+  merkle: MERKLE_ERROR_CODES,
+  note: NOTE_ERROR_CODES,
   collector: COLLECTOR_ERROR_CODES,
   policy: POLICY_ERROR_CODES,
   'policy lint': POLICY_LINT_CODES,

@@ -6,6 +6,8 @@ import type {
 } from '../../protocol/event.js';
 import { buildBatch } from '../../protocol/batch.js';
 import { sealBatch } from '../../protocol/seal.js';
+import { logLeafBytes } from '../../protocol/log-leaf.js';
+import { leafHash } from '../../protocol/merkle.js';
 import { metaEvent } from '../meta-event.js';
 import type { Spool } from '../spool/spool.js';
 
@@ -83,7 +85,20 @@ export class Batcher {
       if (captured.length > 0) spool.recordDrop(captured.length);
       return;
     }
-    spool.append(envelope, batch.checkpoint.head, drops, sourcesOf(captured));
+    const leaf = leafHash(
+      logLeafBytes({
+        checkpoint: batch.checkpoint,
+        first_seq: envelope.first,
+        signature: batch.signature,
+      }),
+    ).toString('hex');
+    spool.append(
+      envelope,
+      batch.checkpoint.head,
+      drops,
+      sourcesOf(captured),
+      leaf,
+    );
     this.options.onSealed?.();
   }
 

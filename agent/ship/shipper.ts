@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { verifyReceipt } from '../../protocol/batch.js';
 import { ProtocolError } from '../../protocol/errors.js';
+import { verifyReceiptLog } from '../../protocol/receipt-log.js';
+import type { VerifierKey } from '../../protocol/signed-note.js';
 import type { Spool, SpooledEnvelope } from '../spool/spool.js';
 import { CollectorRefusal, type CollectorClient } from './collector-client.js';
 
@@ -13,6 +15,8 @@ export interface ShipperOptions {
   spool: Spool;
   agentId: string;
   signingCertPem: string;
+  /** The collector's log key; null for state enrolled before the log. */
+  logKey: VerifierKey | null;
   logger: Logger;
 }
 
@@ -88,6 +92,13 @@ export class Shipper {
       throw new ProtocolError(
         'VIGIL_RECEIPT_INVALID',
         `receipt names ${receipt.agent} seq ${receipt.seq}, not this batch (seq ${item.last})`,
+      );
+    }
+    if (this.options.logKey && item.leafHash) {
+      verifyReceiptLog(
+        signed.log,
+        Buffer.from(item.leafHash, 'hex'),
+        this.options.logKey,
       );
     }
     this.options.spool.acknowledge(item, signed);

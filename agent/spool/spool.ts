@@ -31,6 +31,8 @@ export interface SpooledEnvelope {
   last: number;
   head: string;
   envelope: Envelope;
+  /** Hex hash of the batch's transparency-log leaf; null in older spools. */
+  leafHash: string | null;
 }
 
 export interface SpoolDepth {
@@ -54,6 +56,7 @@ export class Spool {
     this.db.pragma('synchronous = FULL');
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.db.exec(SCHEMA);
+    addLeafColumn(this.db);
     this.sql = prepare(this.db);
   }
 
@@ -76,13 +79,22 @@ export class Spool {
     head: string,
     reported = 0,
     sources: string[] = [],
+    leafHash: string | null = null,
   ): void {
     const body = JSON.stringify(envelope);
     const { first, last } = envelope;
     this.db
       .transaction(() => {
         const now = new Date().toISOString();
-        this.sql.insert.run(first, last, head, body, body.length, now);
+        this.sql.insert.run(
+          first,
+          last,
+          head,
+          body,
+          body.length,
+          now,
+          leafHash,
+        );
         this.sql.setChain.run(last, head);
         this.bump('captured', last - first + 1);
         if (reported > 0) this.bump('unreported_drops', -reported);
@@ -112,7 +124,13 @@ export class Spool {
 
   oldest(): SpooledEnvelope | undefined {
     const row = this.sql.oldest.get() as
-      | { first_seq: number; last_seq: number; head: string; body: string }
+      | {
+          first_seq: number;
+          last_seq: number;
+          head: string;
+          body: string;
+          leaf_hash: string | null;
+        }
       | undefined;
     if (!row) return undefined;
     return {
@@ -120,6 +138,7 @@ export class Spool {
       last: row.last_seq,
       head: row.head,
       envelope: JSON.parse(row.body) as Envelope,
+      leafHash: row.leaf_hash,
     };
   }
 
@@ -183,8 +202,9 @@ function prepare(db: Database.Database) {
       'UPDATE chain SET last_seq = ?, head = ? WHERE id = 1',
     ),
     insert: db.prepare(
-      `INSERT INTO envelopes (first_seq, last_seq, head, body, bytes, created_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO envelopes (first_seq, last_seq, head, body, bytes,
+         created_at, leaf_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     oldest: db.prepare('SELECT * FROM envelopes ORDER BY first_seq LIMIT 1'),
     remove: db.prepare('DELETE FROM envelopes WHERE first_seq = ?'),
@@ -204,4 +224,12 @@ function prepare(db: Database.Database) {
     ),
     getKv: db.prepare('SELECT value FROM kv WHERE name = ?'),
   };
+}
+
+// Spools written before the transparency log lack the leaf hash column.
+function addLeafColumn(db: Database.Database): void {
+  const columns = db.pragma('table_info(envelopes)') as { name: string }[];
+  if (!columns.some((c) => c.name === 'leaf_hash')) {
+    db.exec('ALTER TABLE envelopes ADD COLUMN leaf_hash TEXT');
+  }
 }

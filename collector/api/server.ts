@@ -13,6 +13,7 @@ import { agentOfSocket } from './client-cert.js';
 import { sendClientError, sendError, toErrorBody } from './errors-http.js';
 import { RefusalRecorder } from './refusals.js';
 import { violationRoutes } from './violation-routes.js';
+import { logRoutes } from './log-routes.js';
 
 /** Largest request body accepted: a full batch of large events, sealed. */
 export const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -109,6 +110,7 @@ export function buildServer(options: ServerOptions) {
   );
   app.register(agentRoutes(options));
   app.register(violationRoutes(store));
+  app.register(logRoutes(store, options.identity));
   app.register(adminRoutes({ store, agentState: options.agentState }));
   return app;
 }

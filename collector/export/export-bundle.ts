@@ -1,148 +1,166 @@
-import {
-  BUNDLE_FORMAT,
-  BundleError,
-  bundleDigests,
-  verifyBundle,
-  type Bundle,
-  type BundleAgent,
-  type BundleEvent,
-} from '../../protocol/bundle.js';
-import type { Checkpoint } from '../../protocol/batch.js';
-import { hashEvent } from '../../protocol/chain.js';
+import type { BundleCounts, HeaderLine } from '../../protocol/bundle.js';
+import { BUNDLE_FORMAT } from '../../protocol/bundle.js';
 import type { AccessEvent } from '../../protocol/event.js';
-import { signCanonical } from '../../protocol/sign.js';
 import type { CollectorIdentity } from '../data-dir.js';
 import type { AgentRow, BatchRow, CollectorStore } from '../store/store.js';
+import { exportLog, type ExportLog } from '../tlog/export-log.js';
+import { BundleWriter } from './bundle-writer.js';
+import {
+  exportFilter,
+  type ExportFilter,
+  type ExportFilterOptions,
+} from './export-filter.js';
 
-/** What to export: a time range (from inclusive, to exclusive) and filters. */
-export interface ExportOptions {
-  from: string;
-  to: string;
-  vendor?: string;
-  agent?: string;
+export interface ExportOptions extends ExportFilterOptions {
+  /** The auditor's earlier log checkpoint, as the signed note text. */
+  sinceCheckpoint?: string;
   /** Default: the current time. */
   now?: Date;
+  /** Called as events are written: done so far of total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
-interface Range {
-  fromMs: number;
-  toMs: number;
+export interface ExportSummary {
+  counts: BundleCounts;
+  log: ExportLog['summary'];
+}
+
+/** One agent's whole batches from its first to its last one in the filter. */
+interface AgentPlan {
+  agent: AgentRow;
+  batches: BatchRow[];
+  events: number;
 }
 
 /**
- * Builds a signed bundle (DESIGN section 8): per agent, the whole batches
- * from the first to the last that hold an event in the range, with events
- * outside the range as their hash alone, and a manifest signed with the
- * collector's signing key. The bundle is verified before it is returned.
- * Throws VIGIL_EXPORT_INVALID for a bad range.
+ * Writes a signed bundle to `out` (DESIGN section 8, docs/auditor.md), in
+ * two passes over the store so memory stays flat: the first finds, per
+ * agent, the batches from the first to the last holding an event in the
+ * filter; the second writes those batches' events (the others in them as
+ * hash only), each batch's checkpoint with its log inclusion proof, and
+ * the collector-signed manifest. Throws VIGIL_EXPORT_INVALID for bad options.
  */
 export function exportBundle(
   identity: CollectorIdentity,
   store: CollectorStore,
   options: ExportOptions,
-): Bundle {
-  const range = parseRange(options.from, options.to);
-  const agents: BundleAgent[] = [];
-  const checkpoints: Bundle['checkpoints'] = [];
-  const events: BundleEvent[] = [];
-  for (const row of selectAgents(store, options)) {
-    const part = exportAgent(store, row, range);
-    if (part.events.length === 0) continue;
-    agents.push({ id: row.id, vendor: row.vendor, certificate: row.cert_pem });
-    checkpoints.push(...part.checkpoints);
-    events.push(...part.events);
+  out: string,
+): ExportSummary {
+  const filter = exportFilter(options);
+  const log = exportLog(identity, store, options.sinceCheckpoint);
+  const plans = store
+    .listAgents()
+    .filter((a) => filter.agent(a.id, a.vendor))
+    .map((a) => planAgent(store, a, filter))
+    .filter((plan) => plan.batches.length > 0);
+  const total = plans.reduce((n, p) => n + p.events, 0);
+  const counts = { agents: 0, checkpoints: 0, events: 0, redacted: 0 };
+  const writer = new BundleWriter(out);
+  try {
+    writer.line(header(identity, options, log));
+    const progress = () =>
+      options.onProgress?.(counts.events + counts.redacted, total);
+    for (const plan of plans) {
+      writeAgent(writer, store, plan, { filter, log, counts, progress });
+    }
+    writer.finish(counts, identity.signing.privateKeyPem);
+  } catch (error) {
+    writer.abort();
+    throw error;
   }
-  const body = { agents, checkpoints, events };
-  const manifest = {
+  return { counts, log: log.summary };
+}
+
+function planAgent(
+  store: CollectorStore,
+  agent: AgentRow,
+  filter: ExportFilter,
+): AgentPlan {
+  const batches = store.batchesOf(agent.id);
+  let first = -1;
+  let last = -1;
+  batches.forEach((batch, i) => {
+    const hit = store
+      .eventsIn(agent.id, batch.first_seq, batch.last_seq)
+      .some((row) => filter.event(JSON.parse(row.canonical) as AccessEvent));
+    if (!hit) return;
+    if (first < 0) first = i;
+    last = i;
+  });
+  const chosen = first < 0 ? [] : batches.slice(first, last + 1);
+  const events = chosen.reduce((n, b) => n + b.last_seq - b.first_seq + 1, 0);
+  return { agent, batches: chosen, events };
+}
+
+function header(
+  identity: CollectorIdentity,
+  options: ExportOptions,
+  log: ExportLog,
+): HeaderLine {
+  return {
+    type: 'header',
+    format: BUNDLE_FORMAT,
+    createdAt: (options.now ?? new Date()).toISOString(),
     range: { from: options.from, to: options.to },
-    filters: { vendor: options.vendor ?? null, agent: options.agent ?? null },
-    counts: {
-      agents: agents.length,
-      checkpoints: checkpoints.length,
-      events: events.filter((e) => 'prev' in e).length,
-      redacted: events.filter((e) => !('prev' in e)).length,
+    filters: {
+      vendor: options.vendor ?? null,
+      agent: options.agent ?? null,
+      path: options.path ?? null,
     },
+    ca: identity.ca.certPem,
     collector: {
       caFingerprint: identity.caFingerprint,
       signingCert: identity.signing.certPem,
+      logKey: identity.log.verifierKey,
     },
-    createdAt: (options.now ?? new Date()).toISOString(),
-    digests: bundleDigests(body),
+    log: log.header,
   };
-  const bundle: Bundle = {
-    format: BUNDLE_FORMAT,
-    manifest,
-    manifestSignature: signCanonical(manifest, identity.signing.privateKeyPem),
-    ca: identity.ca.certPem,
-    ...body,
-  };
-  // A store that lost an event must not yield a bundle that looks whole.
-  verifyBundle(JSON.stringify(bundle), identity.ca.certPem);
-  return bundle;
 }
 
-function parseRange(from: string, to: string): Range {
-  const fromMs = Date.parse(from);
-  const toMs = Date.parse(to);
-  for (const [name, ms] of [
-    ['--from', fromMs],
-    ['--to', toMs],
-  ] as const) {
-    if (Number.isNaN(ms)) {
-      throw new BundleError(
-        'VIGIL_EXPORT_INVALID',
-        `${name}: is not an ISO 8601 time (e.g. 2026-12-04T00:00:00Z)`,
-      );
+interface WriteContext {
+  filter: ExportFilter;
+  log: ExportLog;
+  counts: BundleCounts;
+  progress: () => void;
+}
+
+// Stored canonical text is written as it is: it is what was hashed.
+function writeAgent(
+  writer: BundleWriter,
+  store: CollectorStore,
+  plan: AgentPlan,
+  { filter, log, counts, progress }: WriteContext,
+): void {
+  const { agent } = plan;
+  writer.line({
+    type: 'agent',
+    id: agent.id,
+    vendor: agent.vendor,
+    certificate: agent.cert_pem,
+  });
+  counts.agents++;
+  for (const batch of plan.batches) {
+    for (const row of store.eventsIn(
+      agent.id,
+      batch.first_seq,
+      batch.last_seq,
+    )) {
+      if (filter.event(JSON.parse(row.canonical) as AccessEvent)) {
+        writer.raw(`{"type":"event","event":${row.canonical}}`);
+        counts.events++;
+      } else {
+        writer.line({ type: 'redacted', seq: row.seq, hash: row.hash });
+        counts.redacted++;
+      }
     }
+    writer.line({
+      type: 'checkpoint',
+      first_seq: batch.first_seq,
+      checkpoint: JSON.parse(batch.checkpoint) as never,
+      signature: batch.signature,
+      ...log.inclusion(batch),
+    });
+    counts.checkpoints++;
+    progress();
   }
-  if (toMs <= fromMs) {
-    throw new BundleError('VIGIL_EXPORT_INVALID', '--to: must be after --from');
-  }
-  return { fromMs, toMs };
-}
-
-function selectAgents(store: CollectorStore, options: ExportOptions) {
-  return store
-    .listAgents()
-    .filter(
-      (a) =>
-        (options.vendor === undefined || a.vendor === options.vendor) &&
-        (options.agent === undefined || a.id === options.agent),
-    );
-}
-
-// Whole batches, so that every exported event sits under a checkpoint.
-function exportAgent(store: CollectorStore, agent: AgentRow, range: Range) {
-  const batches = store.batchesOf(agent.id).map((batch) => ({
-    batch,
-    events: store
-      .eventsIn(agent.id, batch.first_seq, batch.last_seq)
-      .map((row) => JSON.parse(row.canonical) as AccessEvent),
-  }));
-  const hits = batches.map((b) => b.events.some((e) => inRange(e, range)));
-  const first = hits.indexOf(true);
-  const last = hits.lastIndexOf(true);
-  const chosen = first < 0 ? [] : batches.slice(first, last + 1);
-  return {
-    checkpoints: chosen.map(({ batch }) => signedCheckpoint(batch)),
-    events: chosen.flatMap(({ events }) =>
-      events.map((e) => (inRange(e, range) ? e : redact(e, agent.id))),
-    ),
-  };
-}
-
-function inRange(event: AccessEvent, range: Range): boolean {
-  const ms = Date.parse(event.time);
-  return ms >= range.fromMs && ms < range.toMs;
-}
-
-function redact(event: AccessEvent, agent: string): BundleEvent {
-  return { seq: event.seq, agent, hash: hashEvent(event) };
-}
-
-function signedCheckpoint(batch: BatchRow) {
-  return {
-    checkpoint: JSON.parse(batch.checkpoint) as Checkpoint,
-    signature: batch.signature,
-  };
 }

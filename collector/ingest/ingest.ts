@@ -20,6 +20,7 @@ import {
   type IntegrityNotice,
 } from './integrity.js';
 import { storeBatch, type FlaggedViolation } from './store-batch.js';
+import { TransparencyLog } from '../tlog/transparency-log.js';
 
 export type { FlaggedViolation } from './store-batch.js';
 export type { IntegrityNotice } from './integrity.js';
@@ -59,9 +60,13 @@ type Outcome =
 export class Ingest {
   /** Sliding-window counts of policy limits, kept in the store. */
   private readonly limits: StoreLimitCounter;
+  private readonly log: TransparencyLog;
 
   constructor(private readonly options: IngestOptions) {
     this.limits = new StoreLimitCounter(options.store);
+    this.log = new TransparencyLog(options.store, options.identity.log);
+    const at = this.now().toISOString();
+    options.store.transaction(() => this.log.adoptUnlogged(at));
   }
 
   accept(agent: AgentRow, envelope: unknown): IngestResult {
@@ -135,7 +140,8 @@ export class Ingest {
           verdict.missing && raiseGap(store, agent, verdict.missing, at);
         if (gap) notices.push(gap);
         const policies = this.options.policies();
-        const ctx = { store, identity, policies, at, limits: this.limits };
+        const { limits, log } = this;
+        const ctx = { store, identity, policies, at, limits, log };
         const receipt = storeBatch(ctx, batch, hashed, flagged);
         notices.push(...closeFilledGaps(store, agent, range, at));
         return stored(receipt, false, hashed.length, flagged.length, notices);

@@ -8,6 +8,7 @@ import type { CollectorIdentity } from '../data-dir.js';
 import type { LimitCounter } from '../policy/limit-counter.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import type { CollectorStore } from '../store/store.js';
+import type { TransparencyLog } from '../tlog/transparency-log.js';
 import type { HashedEvent } from './chain-verdict.js';
 
 /** A violation as it was just stored, for live listeners. */
@@ -28,6 +29,8 @@ export interface StoreBatchContext {
   limits?: LimitCounter;
   /** ISO time of this ingest: violations, batch row and receipt share it. */
   at: string;
+  /** The transparency log the batch becomes a leaf of. */
+  log: TransparencyLog;
 }
 
 /**
@@ -45,11 +48,19 @@ export function storeBatch(
   const agent = batch.checkpoint.agent;
   for (const item of hashed) storeEvent(ctx, agent, item, flagged);
   const { seq, head } = batch.checkpoint;
-  const receipt = signReceipt(
-    { agent, seq, head, received_at: ctx.at },
-    ctx.identity.signing.privateKeyPem,
-  );
   const first = hashed[0]!.event.seq;
+  const { checkpoint, signature } = batch;
+  const log = ctx.log.append(
+    { checkpoint, first_seq: first, signature },
+    ctx.at,
+  );
+  const receipt = {
+    ...signReceipt(
+      { agent, seq, head, received_at: ctx.at },
+      ctx.identity.signing.privateKeyPem,
+    ),
+    log,
+  };
   ctx.store.insertBatch({
     agent,
     first_seq: first,
@@ -59,6 +70,7 @@ export function storeBatch(
     signature: batch.signature,
     receipt: JSON.stringify(receipt),
     received_at: ctx.at,
+    leaf: log.index,
   });
   moveHead(ctx.store, agent, first, { last_seq: seq, head }, ctx.at);
   return receipt;

@@ -16,6 +16,7 @@ const GRANTS = {
   'agents.revoke': ['admin'],
   'users.manage': ['admin'],
   'audit.read': ['admin', 'auditor'],
+  'log.read': EVERYONE,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof GRANTS;

@@ -158,4 +158,24 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (policy, limit_name, key, time_ms)
   ) WITHOUT ROWID;
   `,
+  // 5 (issue 7): the transparency log of accepted batches (docs/auditor.md).
+  // Each stored batch gets the index of its leaf, in acceptance order;
+  // log_nodes keeps the hash of every perfect subtree (level, index), so
+  // roots and proofs for any past size need O(log^2 n) reads; every signed
+  // checkpoint is kept by its tree size.
+  `
+  ALTER TABLE batches ADD COLUMN leaf INTEGER;
+  CREATE UNIQUE INDEX batches_by_leaf ON batches (leaf);
+  CREATE TABLE log_nodes (
+    level INTEGER NOT NULL,
+    idx   INTEGER NOT NULL,
+    hash  BLOB NOT NULL,
+    PRIMARY KEY (level, idx)
+  ) WITHOUT ROWID;
+  CREATE TABLE log_checkpoints (
+    size      INTEGER PRIMARY KEY,
+    note      TEXT NOT NULL,
+    signed_at TEXT NOT NULL
+  );
+  `,
 ];

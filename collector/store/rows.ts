@@ -22,6 +22,8 @@ export interface BatchRow {
   signature: string;
   receipt: string;
   received_at: string;
+  /** Index of the batch's leaf in the transparency log (migration 5). */
+  leaf: number | null;
 }
 
 export interface EventRow {

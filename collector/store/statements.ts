@@ -56,9 +56,9 @@ export function prepare(db: Database.Database) {
     ),
     insertBatch: db.prepare(
       `INSERT INTO batches (agent, first_seq, last_seq, head, checkpoint,
-         signature, receipt, received_at)
+         signature, receipt, received_at, leaf)
        VALUES (@agent, @first_seq, @last_seq, @head, @checkpoint,
-         @signature, @receipt, @received_at)`,
+         @signature, @receipt, @received_at, @leaf)`,
     ),
     insertEvent: db.prepare(
       'INSERT INTO events (agent, seq, hash, canonical) VALUES (?, ?, ?, ?)',
@@ -253,4 +253,22 @@ export const EXPORT_SQL = {
   batchesOf: 'SELECT * FROM batches WHERE agent = ? ORDER BY first_seq',
   eventsIn: `SELECT * FROM events
     WHERE agent = ? AND seq BETWEEN ? AND ? ORDER BY seq`,
+} as const;
+
+/* The transparency log of accepted batches (collector/tlog, issue 7). */
+export const LOG_SQL = {
+  node: 'SELECT hash FROM log_nodes WHERE level = ? AND idx = ?',
+  putNode:
+    'INSERT OR REPLACE INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)',
+  // max(idx) reads one end of the primary key; count(*) would scan.
+  size: 'SELECT coalesce(max(idx) + 1, 0) FROM log_nodes WHERE level = 0',
+  putCheckpoint: `INSERT OR REPLACE INTO log_checkpoints (size, note, signed_at)
+    VALUES (?, ?, ?)`,
+  latest: 'SELECT * FROM log_checkpoints ORDER BY size DESC LIMIT 1',
+  checkpointAt: 'SELECT * FROM log_checkpoints WHERE size = ?',
+  leaves: `SELECT agent, first_seq, last_seq, checkpoint, signature, leaf
+    FROM batches WHERE leaf IS NOT NULL ORDER BY leaf`,
+  unlogged: `SELECT agent, last_seq FROM batches WHERE leaf IS NULL
+    ORDER BY received_at, agent, last_seq`,
+  setLeaf: 'UPDATE batches SET leaf = ? WHERE agent = ? AND last_seq = ?',
 } as const;

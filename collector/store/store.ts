@@ -18,6 +18,7 @@ import type {
   TimedEventRow,
   PolicyViolationRow,
 } from './rows.js';
+import { LogStore } from './log-store.js';
 import {
   migrate,
   prepare,
@@ -30,6 +31,7 @@ import {
 } from './statements.js';
 
 export type * from './rows.js';
+export type { LeafRow, LogCheckpointRow } from './log-store.js';
 
 /** How long a writer waits for SQLite's lock before giving up. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -55,6 +57,13 @@ export class CollectorStore {
     }
     this.sql = prepare(this.db);
   }
+
+  /** The transparency log's tables; prepared on first use. */
+  get log(): LogStore {
+    return (this.logCache ??= new LogStore(this.db));
+  }
+
+  private logCache: LogStore | undefined;
 
   close(): void {
     this.db.close();

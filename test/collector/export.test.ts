@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportBundle } from '../../collector/export/export-bundle.js';
 import { openStore } from '../../collector/data-dir.js';
 import {
   BundleError,
   verifyBundle,
-  type Bundle,
   type BundleErrorCode,
+  type BundleLine,
 } from '../../protocol/bundle.js';
 import { hashEvent } from '../../protocol/chain.js';
 import { generateRsaKeyPair } from '../../protocol/keys.js';
@@ -43,8 +45,9 @@ async function sendBatches(
 ) {
   let seq = 1;
   let prev: string | undefined;
-  for (const size of sizes) {
-    const events = chainEvents(sender.id, seq, size, prev);
+  for (const [k, size] of sizes.entries()) {
+    const path = `/srv/records/batch-${k}.csv`;
+    const events = chainEvents(sender.id, seq, size, prev, path);
     const reply = await postBatch(
       fx.collector.url,
       sender,
@@ -70,8 +73,11 @@ describe('exportBundle', () => {
   let fx: CollectorFixture;
   let acme: Sender;
   let globex: Sender;
-  let bundle: Bundle;
+  let lines: BundleLine[];
+  let text: string;
   let caPem: string;
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-export-'));
+  let n = 0;
 
   beforeAll(async () => {
     fx = await startCollectorFixture(POLICY);
@@ -86,7 +92,8 @@ describe('exportBundle', () => {
     await sendBatches(fx, acme, [5, 5, 5, 5]);
     await sendBatches(fx, globex, [4, 4]);
     caPem = fx.identity.ca.certPem;
-    bundle = exportFrom(fx, RANGE);
+    text = exportFrom(fx, RANGE);
+    lines = parse(text);
   }, 60_000);
 
   afterAll(async () => {
@@ -95,35 +102,47 @@ describe('exportBundle', () => {
 
   function exportFrom(
     f: CollectorFixture,
-    options: typeof RANGE & { vendor?: string },
-  ) {
+    options: typeof RANGE & { vendor?: string; path?: string },
+  ): string {
     const store = openStore(f.identity.dir, true);
+    const out = join(dir, `bundle-${++n}.jsonl`);
     try {
-      return exportBundle(f.identity, store, options);
+      exportBundle(f.identity, store, options, out);
+      return readFileSync(out, 'utf8');
     } finally {
       store.close();
     }
   }
 
-  function entryIndex(agent: string, seq: number): number {
-    const i = bundle.events.findIndex(
-      (e) =>
-        e.seq === seq &&
-        (typeof e.agent === 'string' ? e.agent : e.agent.id) === agent,
-    );
+  function parse(bundle: string): BundleLine[] {
+    return bundle
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as BundleLine);
+  }
+
+  function lineOf(agent: string, seq: number): number {
+    let section = '';
+    const i = lines.findIndex((l) => {
+      if (l.type === 'agent') section = l.id;
+      const at =
+        l.type === 'event' ? l.event.seq : l.type === 'redacted' ? l.seq : -1;
+      return section === agent && at === seq;
+    });
     expect(i).toBeGreaterThanOrEqual(0);
     return i;
   }
 
-  function tampered(change: (b: Bundle) => void): string {
-    const copy = structuredClone(bundle);
+  /** The bundle with lines changed, the manifest left as the collector signed it. */
+  function tampered(change: (l: BundleLine[]) => void): string {
+    const copy = structuredClone(lines);
     change(copy);
-    return JSON.stringify(copy);
+    return copy.map((l) => `${JSON.stringify(l)}\n`).join('');
   }
 
   describe('when two agents sent batches across the range', () => {
     it('exports whole batches with out-of-range events as hashes and verifies', () => {
-      const report = verifyBundle(JSON.stringify(bundle), caPem);
+      const report = verifyBundle(text, caPem);
       const byId = Object.fromEntries(report.agents.map((a) => [a.id, a]));
       expect(byId[acme.id]).toMatchObject({
         vendor: 'acme',
@@ -145,12 +164,37 @@ describe('exportBundle', () => {
         first: '2026-12-04T10:00:07.123Z',
         last: '2026-12-04T10:00:11.123Z',
       });
+      // Every batch of both agents is a leaf; the exported ones are proved.
+      expect(report.log).toMatchObject({ size: 6, included: 3 });
     });
 
     it('leaves out agents of other vendors when filtered by vendor', () => {
       const only = exportFrom(fx, { ...RANGE, vendor: 'globex' });
-      expect(only.agents.map((a) => a.id)).toEqual([globex.id]);
-      expect(verifyBundle(JSON.stringify(only), caPem).events).toBe(2);
+      const agents = parse(only).filter((l) => l.type === 'agent');
+      expect(agents.map((l) => (l.type === 'agent' ? l.id : ''))).toEqual([
+        globex.id,
+      ]);
+      expect(verifyBundle(only, caPem).events).toBe(2);
+    });
+
+    it('shows only events on matching paths when filtered by --path', () => {
+      // sendBatches names each batch's file: seq 11 is the one in range.
+      const only = exportFrom(fx, { ...RANGE, path: '/srv/records/batch-2.*' });
+      const report = verifyBundle(only, caPem);
+      expect(report.filters.path).toBe('/srv/records/batch-2.*');
+      expect(report.agents.map((x) => [x.id, x.events, x.redacted])).toEqual([
+        [acme.id, 1, 4],
+      ]);
+      const shown = parse(only).flatMap((l) =>
+        l.type === 'event' ? [l.event.path] : [],
+      );
+      expect(shown).toEqual(['/srv/records/batch-2.csv']);
+    });
+
+    it('refuses a relative --path glob', () => {
+      expect(() => exportFrom(fx, { ...RANGE, path: 'records/**' })).toThrow(
+        expect.objectContaining({ code: 'VIGIL_EXPORT_INVALID' }),
+      );
     });
   });
 
@@ -159,26 +203,27 @@ describe('exportBundle', () => {
     const a = () => acme.id;
     const add = (
       name: string,
-      text: () => string,
+      bundle: () => string,
       code: BundleErrorCode,
       message: RegExp,
-    ) => cases.push([name, text, code, message]);
+    ) => cases.push([name, bundle, code, message]);
 
     add(
       'an event field changed',
       () =>
-        tampered((b) => {
-          const e = b.events[entryIndex(a(), 8)]!;
-          if ('path' in e) e.path = '/srv/records/other.csv';
+        tampered((l) => {
+          const line = l[lineOf(a(), 8)];
+          if (line?.type === 'event')
+            line.event.path = '/srv/records/other.csv';
         }),
       'VIGIL_BUNDLE_LINK_BROKEN',
-      /^events\[\d+\] \(agent \S+, seq 8\): hash does not match the next event's prev$/,
+      /^line \d+ \(agent \S+, seq 8\): hash does not match the next event's prev$/,
     );
     add(
       'an event removed',
       () =>
-        tampered((b) => {
-          b.events.splice(entryIndex(a(), 9), 1);
+        tampered((l) => {
+          l.splice(lineOf(a(), 9), 1);
         }),
       'VIGIL_BUNDLE_SEQ_GAP',
       /seq 10\): follows seq 8; seq 9 is missing$/,
@@ -186,98 +231,104 @@ describe('exportBundle', () => {
     add(
       'two events swapped',
       () =>
-        tampered((b) => {
-          const i = entryIndex(a(), 8);
-          [b.events[i], b.events[i + 1]] = [b.events[i + 1]!, b.events[i]!];
+        tampered((l) => {
+          const i = lineOf(a(), 8);
+          [l[i], l[i + 1]] = [l[i + 1]!, l[i]!];
         }),
       'VIGIL_BUNDLE_EVENT_ORDER',
-      /seq 9\): comes before seq 8 \(at events\[\d+\]\); events must be in seq order$/,
+      /seq 8\): comes after seq 9 \(line \d+\); events must be in seq order$/,
     );
     add(
       'an event moved to another agent',
       () =>
-        tampered((b) => {
-          const e = b.events[entryIndex(a(), 9)]!;
-          if (typeof e.agent !== 'string') e.agent.id = globex.id;
+        tampered((l) => {
+          const line = l[lineOf(a(), 9)];
+          if (line?.type === 'event') line.event.agent.id = globex.id;
         }),
       'VIGIL_BUNDLE_EVENT_MISPLACED',
-      /seq 9\): sits inside agent \S+'s chain, which its checkpoints take to seq 15$/,
+      /seq 9\): names agent \S+ but sits in agent \S+'s section$/,
     );
     add(
       'a checkpoint signature forged',
       () =>
-        tampered((b) => {
-          b.checkpoints[0]!.signature = b.checkpoints[1]!.signature;
+        tampered((l) => {
+          const [first, second] = l.filter((x) => x.type === 'checkpoint');
+          if (first?.type === 'checkpoint' && second?.type === 'checkpoint') {
+            first.signature = second.signature;
+          }
         }),
       'VIGIL_BUNDLE_CHECKPOINT_SIGNATURE_INVALID',
-      /^checkpoints\[0\] \(agent \S+, seq \d+\): signature does not verify/,
+      /^line \d+ \(checkpoint of agent \S+, seq \d+\): signature does not verify/,
     );
     add(
       'a certificate from another CA',
       () =>
-        tampered((b) => {
-          b.agents[1]!.certificate = foreignCert(b.agents[1]!);
+        tampered((l) => {
+          const agent = l.filter((x) => x.type === 'agent')[1];
+          if (agent?.type === 'agent') agent.certificate = foreignCert(agent);
         }),
       'VIGIL_BUNDLE_CERT_UNTRUSTED',
-      /^agents\[1\] \(agent \S+\): certificate was not issued by the given CA$/,
+      /^line \d+ \(agent \S+\): certificate was not issued by the given CA$/,
     );
     add(
       'a manifest count changed',
       () =>
-        tampered((b) => {
-          b.manifest.counts.events += 1;
+        tampered((l) => {
+          const last = l.at(-1);
+          if (last?.type === 'manifest') last.manifest.counts.events += 1;
         }),
       'VIGIL_BUNDLE_MANIFEST_SIGNATURE_INVALID',
-      /^manifestSignature: does not verify/,
+      /^line \d+ \(manifest\): signature does not verify/,
     );
     add(
       'a redacted hash replaced',
       () =>
-        tampered((b) => {
-          const e = b.events[entryIndex(a(), 6)]!;
-          if ('hash' in e) e.hash = 'f'.repeat(64);
+        tampered((l) => {
+          const line = l[lineOf(a(), 6)];
+          if (line?.type === 'redacted') line.hash = 'f'.repeat(64);
         }),
       'VIGIL_BUNDLE_LINK_BROKEN',
       /seq 6\): redacted hash does not match the next event's prev$/,
     );
     add(
-      'the agents reordered',
+      'the agent sections reordered',
       () =>
-        tampered((b) => {
-          b.agents.reverse();
+        tampered((l) => {
+          const start = l.findIndex((x) => x.type === 'agent');
+          const second = l.findIndex((x, i) => i > start && x.type === 'agent');
+          const manifest = l.length - 1;
+          const moved = l.splice(second, manifest - second);
+          l.splice(start, 0, ...moved);
         }),
       'VIGIL_BUNDLE_DIGEST_MISMATCH',
-      /^agents: SHA-256 does not match manifest.digests.agents$/,
+      /^line \d+ \(manifest\): digest \w+… is not the SHA-256 of lines 1\.\.\d+/,
     );
     add(
       'the file truncated',
-      () => {
-        const text = JSON.stringify(bundle);
-        return text.slice(0, Math.floor(text.length / 2));
-      },
+      () => text.slice(0, Math.floor(text.length / 2)),
       'VIGIL_BUNDLE_TRUNCATED',
-      /^bundle: JSON ends early/,
+      /^line \d+: has no newline \(\d+ bytes\); the file was cut short$/,
     );
     add(
       'a file that is not JSON',
-      () => 'vigil bundle, honest',
+      () => 'vigil bundle, honest\n',
       'VIGIL_BUNDLE_NOT_JSON',
-      /^bundle: is not JSON$/,
+      /^line 1: is not JSON$/,
     );
     add(
       'a field the schema does not know',
       () =>
-        tampered((b) => {
-          Object.assign(b.manifest, { note: 'x' });
+        tampered((l) => {
+          Object.assign(l[0]!, { note: 'x' });
         }),
       'VIGIL_BUNDLE_SCHEMA_INVALID',
-      /^bundle \/manifest\/note: is not allowed$/,
+      /^line 1 \/note: is not allowed$/,
     );
 
     it.each(cases)(
       'rejects %s, naming the first bad element',
-      (_, text, code, message) => {
-        const error = rejection(text(), caPem);
+      (_, bundle, code, message) => {
+        const error = rejection(bundle(), caPem);
         expect(error.code).toBe(code);
         expect(error.message).toMatch(message);
       },
@@ -285,16 +336,18 @@ describe('exportBundle', () => {
 
     it('gives each tampering a distinct message', () => {
       const messages = cases.map(
-        ([, text]) => rejection(text(), caPem).message,
+        ([, bundle]) => rejection(bundle(), caPem).message,
       );
       expect(new Set(messages).size).toBe(cases.length);
     });
 
     it('rejects an untampered bundle checked against another CA', () => {
       const other = createCa('Other CA').certPem;
-      const error = rejection(JSON.stringify(bundle), other);
+      const error = rejection(text, other);
       expect(error.code).toBe('VIGIL_BUNDLE_CA_MISMATCH');
-      expect(error.message).toMatch(/^ca: is not the CA given with --ca/);
+      expect(error.message).toMatch(
+        /^line 1 ca: is not the CA given with --ca/,
+      );
     });
   });
 });

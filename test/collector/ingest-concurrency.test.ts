@@ -210,6 +210,7 @@ describe('collector ingest under concurrency', () => {
         spool,
         agentId: sender.id,
         signingCertPem: sender.state.signingCertPem,
+        logKey: null,
         logger: pino({ level: 'silent' }),
       });
       shipper.start();

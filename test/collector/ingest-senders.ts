@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ReceiptLog } from '../../protocol/receipt.js';
 import Database from 'better-sqlite3';
 import { Agent, request } from 'undici';
 import { enrollAgent } from '../../agent/enroll.js';
@@ -29,6 +30,7 @@ export interface Reply {
     error?: { code: string; message: string };
     receipt?: { agent: string; seq: number; head: string };
     signature?: string;
+    log?: ReceiptLog;
   };
 }
 
@@ -61,13 +63,14 @@ export function chainEvents(
   count: number,
   prev = GENESIS_HASH,
   path = '/srv/records/a.csv',
+  day = '2026-12-04',
 ): AccessEvent[] {
   const out: AccessEvent[] = [];
   for (let seq = from; seq < from + count; seq++) {
     const event: AccessEvent = {
       seq,
       prev,
-      time: `2026-12-04T10:00:${String(seq % 60).padStart(2, '0')}.123Z`,
+      time: `${day}T10:00:${String(seq % 60).padStart(2, '0')}.123Z`,
       agent: { id: agent, vendor: 'acme', host: 'build-7' },
       source: 'audit',
       action: 'read',

@@ -1,85 +1,25 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBatch, type Batch } from '../../protocol/batch.js';
 import {
-  BUNDLE_FORMAT,
   BundleError,
-  bundleDigests,
   verifyBundle,
-  type Bundle,
+  verifyBundleFile,
   type BundleErrorCode,
-  type BundleEvent,
 } from '../../protocol/bundle.js';
 import { hashEvent } from '../../protocol/chain.js';
-import { generateRsaKeyPair } from '../../protocol/keys.js';
-import {
-  certFingerprint,
-  createCa,
-  issueCertificate,
-  type CertAndKey,
-} from '../../protocol/pki.js';
+import { generateNoteKey } from '../../protocol/signed-note.js';
 import { signCanonical } from '../../protocol/sign.js';
+import {
+  CREATED_AT,
+  makeKeys,
+  redacted,
+  writeBundle,
+  type BundleKeys,
+} from './bundle-fixture.js';
 import { AGENT_ID, makeEvents } from './chain-fixture.js';
-
-// Certificates are judged at createdAt, so it must follow their issue.
-const CREATED_AT = new Date(Date.now() + 60_000);
-
-interface Keys {
-  ca: CertAndKey;
-  signing: CertAndKey;
-  agent: CertAndKey;
-}
-
-function pair(ca: CertAndKey, cn: string, usage: 'signing' | 'client') {
-  const keys = generateRsaKeyPair();
-  const subject = usage === 'client' ? { cn, o: 'acme' } : { cn };
-  return {
-    certPem: issueCertificate(ca, keys.publicKeyPem, subject, usage),
-    privateKeyPem: keys.privateKeyPem,
-  };
-}
-
-/** Signs a bundle as the collector would, over whatever it is given. */
-function seal(
-  keys: Keys,
-  batches: Batch[],
-  events: BundleEvent[],
-  counts?: Partial<Bundle['manifest']['counts']>,
-): string {
-  const agents = [
-    { id: AGENT_ID, vendor: 'acme', certificate: keys.agent.certPem },
-  ];
-  const checkpoints = batches.map(({ checkpoint, signature }) => ({
-    checkpoint,
-    signature,
-  }));
-  const manifest = {
-    range: { from: '2026-12-01T00:00:00Z', to: '2026-12-05T00:00:00Z' },
-    filters: { vendor: null, agent: null },
-    counts: {
-      agents: 1,
-      checkpoints: checkpoints.length,
-      events: events.filter((e) => 'prev' in e).length,
-      redacted: events.filter((e) => !('prev' in e)).length,
-      ...counts,
-    },
-    collector: {
-      caFingerprint: certFingerprint(keys.ca.certPem),
-      signingCert: keys.signing.certPem,
-    },
-    createdAt: CREATED_AT.toISOString(),
-    digests: bundleDigests({ agents, checkpoints, events }),
-  };
-  const bundle: Bundle = {
-    format: BUNDLE_FORMAT,
-    manifest,
-    manifestSignature: signCanonical(manifest, keys.signing.privateKeyPem),
-    ca: keys.ca.certPem,
-    agents,
-    checkpoints,
-    events,
-  };
-  return JSON.stringify(bundle);
-}
 
 function rejects(text: string, caPem: string, code: BundleErrorCode) {
   let thrown: unknown;
@@ -94,32 +34,29 @@ function rejects(text: string, caPem: string, code: BundleErrorCode) {
 }
 
 describe('verifyBundle', () => {
-  let keys: Keys;
+  let keys: BundleKeys;
   const events = makeEvents(6);
   let batches: Batch[];
 
   beforeAll(() => {
-    const ca = createCa('Bundle test CA');
-    keys = {
-      ca,
-      signing: pair(ca, 'Vigil collector signing', 'signing'),
-      agent: pair(ca, AGENT_ID, 'client'),
-    };
+    keys = makeKeys();
     const sign = (part: typeof events) =>
       buildBatch(part, AGENT_ID, keys.agent.privateKeyPem, CREATED_AT);
     batches = [sign(events.slice(0, 3)), sign(events.slice(3))];
   });
 
-  const redact = (i: number): BundleEvent => ({
-    seq: events[i]!.seq,
-    agent: AGENT_ID,
-    hash: hashEvent(events[i]!),
-  });
-
   describe('when a run of events is redacted', () => {
     it('verifies and counts them apart', () => {
-      const mixed = [events[0]!, redact(1), redact(2), ...events.slice(3)];
-      const report = verifyBundle(seal(keys, batches, mixed), keys.ca.certPem);
+      const entries = [
+        events[0]!,
+        redacted(events[1]!),
+        redacted(events[2]!),
+        ...events.slice(3),
+      ];
+      const report = verifyBundle(
+        writeBundle(keys, { batches, entries }),
+        keys.ca.certPem,
+      );
       expect(report.agents).toEqual([
         {
           id: AGENT_ID,
@@ -131,64 +68,183 @@ describe('verifyBundle', () => {
           checkpoints: 2,
         },
       ]);
+      expect(report.log).toEqual({
+        origin: 'vigil.invalid/collector/test',
+        size: 2,
+        included: 2,
+      });
     });
   });
 
   describe('when the collector signed what the bundle does not hold', () => {
-    it('rejects counts that differ from the events', () => {
-      const text = seal(keys, batches, events, { redacted: 1 });
+    it('rejects counts that differ from the lines', () => {
+      const text = writeBundle(keys, { batches, counts: { redacted: 1 } });
       expect(
         rejects(text, keys.ca.certPem, 'VIGIL_BUNDLE_COUNT_MISMATCH'),
-      ).toBe('manifest.counts.redacted: says 1, bundle holds 0');
+      ).toBe('line 11 (manifest): counts.redacted says 1, the bundle holds 0');
     });
 
     it('rejects events past the last checkpoint', () => {
-      const text = seal(keys, batches.slice(0, 1), events.slice(0, 4));
-      expect(rejects(text, keys.ca.certPem, 'VIGIL_BUNDLE_UNCOVERED')).toMatch(
-        /^events\[3\] \(agent \S+, seq 4\): agent \S+'s events end here but its last checkpoint is at seq 3$/,
+      const text = writeBundle(keys, {
+        batches: batches.slice(0, 1),
+        entries: events.slice(0, 4),
+      });
+      expect(rejects(text, keys.ca.certPem, 'VIGIL_BUNDLE_UNCOVERED')).toBe(
+        `line 7 (agent ${AGENT_ID}, seq 4): no checkpoint covers this event`,
       );
     });
 
     it('rejects a checkpoint whose head is another event', () => {
-      const forged = {
-        ...batches[0]!.checkpoint,
-        head: hashEvent(events[1]!),
-      };
+      const forged = { ...batches[0]!.checkpoint, head: hashEvent(events[1]!) };
       const batch = {
         ...batches[0]!,
         checkpoint: forged,
         signature: signCanonical(forged, keys.agent.privateKeyPem),
       };
-      const text = seal(keys, [batch, batches[1]!], events);
-      expect(
-        rejects(text, keys.ca.certPem, 'VIGIL_BUNDLE_HEAD_MISMATCH'),
-      ).toMatch(
-        /^events\[2\] \(agent \S+, seq 3\): hash is not the head of checkpoints\[0\]$/,
+      const text = writeBundle(keys, { batches: [batch, batches[1]!] });
+      expect(rejects(text, keys.ca.certPem, 'VIGIL_BUNDLE_HEAD_MISMATCH')).toBe(
+        `line 5 (agent ${AGENT_ID}, seq 3): hash is not the head of the checkpoint on line 6`,
       );
     });
 
     it('rejects a first event whose prev is not the genesis hash', () => {
-      const [first, ...rest] = events;
-      const moved = [{ ...first!, prev: 'a'.repeat(64) }, ...rest];
-      const text = seal(keys, batches, moved);
+      const entries = [
+        { ...events[0]!, prev: 'a'.repeat(64) },
+        ...events.slice(1),
+      ];
+      const text = writeBundle(keys, { batches, entries });
       expect(
         rejects(text, keys.ca.certPem, 'VIGIL_BUNDLE_LINK_BROKEN'),
       ).toMatch(
-        /seq 1\): prev of an agent's first event is not the genesis hash$/,
+        /^line 3 .*seq 1\): prev of an agent's first event is not the genesis hash$/,
       );
     });
   });
 
+  describe('when the transparency log part is wrong', () => {
+    it('proves consistency with an earlier checkpoint and counts what was appended', () => {
+      const text = writeBundle(keys, { batches, otherLeaves: 5, since: 3 });
+      expect(verifyBundle(text, keys.ca.certPem).log).toEqual({
+        origin: 'vigil.invalid/collector/test',
+        size: 7,
+        included: 2,
+        since: { size: 3, appended: 4 },
+      });
+    });
+
+    it('rejects an inclusion proof for another leaf index', () => {
+      const text = writeBundle(keys, {
+        batches,
+        otherLeaves: 3,
+        edit: (lines) => {
+          const line = lines.find((l) => l.type === 'checkpoint');
+          if (line?.type === 'checkpoint') line.leaf!.index += 1;
+        },
+      });
+      expect(
+        rejects(text, keys.ca.certPem, 'VIGIL_BUNDLE_LOG_PROOF_INVALID'),
+      ).toMatch(/^line 6 \(checkpoint of agent \S+, seq 3\) leaf 4: /);
+    });
+
+    it('rejects a log checkpoint signed by a key the header does not name', () => {
+      const other = generateNoteKey('vigil.invalid/collector/test');
+      const text = writeBundle(keys, {
+        batches,
+        edit: (lines) => {
+          const head = lines[0];
+          if (head?.type === 'header')
+            head.collector.logKey = other.verifierKey;
+        },
+      });
+      expect(
+        rejects(text, keys.ca.certPem, 'VIGIL_BUNDLE_LOG_INVALID'),
+      ).toMatch(/^line 1 log.checkpoint: /);
+    });
+
+    it('rejects a consistency proof that does not join the two checkpoints', () => {
+      const text = writeBundle(keys, {
+        batches,
+        otherLeaves: 5,
+        since: 3,
+        edit: (lines) => {
+          const head = lines[0];
+          if (head?.type === 'header') head.log!.since!.consistency.reverse();
+        },
+      });
+      expect(
+        rejects(text, keys.ca.certPem, 'VIGIL_BUNDLE_LOG_INCONSISTENT'),
+      ).toMatch(
+        /^line 1 log.since: the log at size 7 does not extend the checkpoint of size 3: /,
+      );
+    });
+  });
+
+  describe('when the file is cut short or runs on', () => {
+    it('rejects a bundle without its manifest line', () => {
+      const text = writeBundle(keys, { batches });
+      const cut = text.slice(0, text.lastIndexOf('{"type":"manifest"'));
+      expect(rejects(cut, keys.ca.certPem, 'VIGIL_BUNDLE_TRUNCATED')).toBe(
+        'bundle: ends after line 10 without the manifest (cut short?)',
+      );
+    });
+
+    it('rejects a last line without its newline', () => {
+      const text = writeBundle(keys, { batches });
+      expect(
+        rejects(text.slice(0, -5), keys.ca.certPem, 'VIGIL_BUNDLE_TRUNCATED'),
+      ).toMatch(/^line 11: has no newline/);
+    });
+
+    it('rejects a line after the manifest', () => {
+      const text = writeBundle(keys, { batches });
+      expect(
+        rejects(
+          `${text}{"type":"agent"}\n`,
+          keys.ca.certPem,
+          'VIGIL_BUNDLE_SCHEMA_INVALID',
+        ),
+      ).toBe('line 12: follows the manifest, which must be the last line');
+    });
+  });
+
+  describe('when read from a file', () => {
+    it('streams it and proves the same as from memory', async () => {
+      const text = writeBundle(keys, { batches });
+      const file = join(
+        mkdtempSync(join(tmpdir(), 'vigil-bundle-')),
+        'b.jsonl',
+      );
+      writeFileSync(file, text);
+      const seen: number[] = [];
+      const report = await verifyBundleFile(file, keys.ca.certPem, (n) =>
+        seen.push(n),
+      );
+      expect(report).toEqual(verifyBundle(text, keys.ca.certPem));
+      expect(seen.at(-1)).toBe(Buffer.byteLength(text));
+    });
+
+    it('names a file that cannot be read', async () => {
+      await expect(
+        verifyBundleFile('/nonexistent/bundle.jsonl', keys.ca.certPem),
+      ).rejects.toMatchObject({ code: 'VIGIL_BUNDLE_UNREADABLE' });
+    });
+  });
+
   describe('when the input is not a bundle at all', () => {
-    it.each([['null'], ['[]'], ['42'], ['"text"'], ['{}'], ['']])(
-      'rejects %j with a BundleError, never a raw error',
-      (text) => {
-        expect(() => verifyBundle(text, keys.ca.certPem)).toThrow(BundleError);
-      },
-    );
+    it.each([
+      ['null\n'],
+      ['[]\n'],
+      ['42'],
+      ['"text"'],
+      ['{}\n'],
+      [''],
+      ['{\n  "format": "vigil-bundle/1"\n}\n'],
+    ])('rejects %j with a BundleError, never a raw error', (text) => {
+      expect(() => verifyBundle(text, keys.ca.certPem)).toThrow(BundleError);
+    });
 
     it('rejects a --ca that is not a certificate', () => {
-      const text = seal(keys, batches, events);
+      const text = writeBundle(keys, { batches });
       expect(rejects(text, 'not a pem', 'VIGIL_BUNDLE_CERT_UNTRUSTED')).toMatch(
         /^--ca: /,
       );

@@ -14,6 +14,7 @@ const EXPECTED: Record<Permission, string[]> = {
   'agents.revoke': ['admin'],
   'users.manage': ['admin'],
   'audit.read': ['admin', 'auditor'],
+  'log.read': ['admin', 'analyst', 'auditor'],
 };
 
 describe('roles', () => {
