@@ -5,6 +5,7 @@ import { registerCollectorCommands } from './collector.js';
 import { registerExportCommands } from './export.js';
 import { registerLogCommands } from './log.js';
 import { registerPolicyCommands } from './policy.js';
+import { registerReportCommand } from './report.js';
 import { runCli } from './run-cli.js';
 import { registerUpCommand } from './up.js';
 import { registerViolationsCommands } from './violations.js';
@@ -26,6 +27,7 @@ registerViolationsCommands(program);
 registerPolicyCommands(program);
 registerExportCommands(program);
 registerLogCommands(program);
+registerReportCommand(program);
 registerUpCommand(program);
 
 await runCli(program, process.argv);

@@ -117,7 +117,17 @@ export function openStore(dir: string, readonly = false): CollectorStore {
         'the directory made by `vigil collector init`, or make one with it',
     );
   }
-  return new CollectorStore(file, { readonly });
+  try {
+    return new CollectorStore(file, { readonly });
+  } catch (error) {
+    // A damaged or foreign file must not surface as a raw SQLite error.
+    if (error instanceof CollectorError) throw error;
+    throw new CollectorError(
+      'VIGIL_STORE_UNREADABLE',
+      `--data: ${file} is not a Vigil store (${(error as { code?: string }).code ?? 'unreadable'})`,
+      { cause: error },
+    );
+  }
 }
 
 function writePair(dir: string, name: string, pair: CertAndKey): void {

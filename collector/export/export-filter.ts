@@ -1,6 +1,6 @@
-import picomatch from 'picomatch';
 import { BundleError } from '../../protocol/bundle.js';
 import type { AccessEvent } from '../../protocol/event.js';
+import { compileGlobs, globProblem } from '../policy/glob-rules.js';
 
 /** What to export: a time range (from inclusive, to exclusive) and filters. */
 export interface ExportFilterOptions {
@@ -54,13 +54,12 @@ function parseTime(value: string, name: string): number {
 
 function pathMatcher(glob: string | undefined) {
   if (glob === undefined) return () => true;
-  if (!glob.startsWith('/') || glob.length > 4096) {
-    throw new BundleError(
-      'VIGIL_EXPORT_INVALID',
-      '--path: must be an absolute glob such as /srv/records/**',
-    );
+  // The same globs as policies' paths, with the same limits.
+  const problem = globProblem(glob, 'absolute');
+  if (problem !== undefined) {
+    throw new BundleError('VIGIL_EXPORT_INVALID', `--path: ${problem}`);
   }
-  const test = picomatch(glob, { dot: true });
+  const test = compileGlobs([glob]);
   return (event: AccessEvent) =>
     [event.path, event.target, event.via].some(
       (p) => p !== undefined && test(p),

@@ -148,7 +148,7 @@ export function compileGlobs(globs: readonly string[]): Matcher {
 
 function compileUncached(globs: readonly string[]): Matcher {
   const regexes = globs.map((glob) =>
-    picomatch.makeRe(glob, PICOMATCH_OPTIONS),
+    dotAll(picomatch.makeRe(glob, PICOMATCH_OPTIONS)),
   );
   const [only] = regexes;
   if (regexes.length === 1 && only !== undefined) {
@@ -158,6 +158,17 @@ function compileUncached(globs: readonly string[]): Matcher {
       : (path) => only.test(path);
   }
   return (path) => regexes.some((regex) => regex.test(path));
+}
+
+/**
+ * A file name may hold a line break; picomatch's `**` is built on `.`,
+ * which without the `s` flag stops there, so such a file would escape
+ * every policy.
+ */
+function dotAll(regex: RegExp): RegExp {
+  return regex.flags.includes('s')
+    ? regex
+    : new RegExp(regex.source, `${regex.flags}s`);
 }
 
 /** `/plain/dirs/**`: the shape of most `paths` globs. */

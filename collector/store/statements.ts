@@ -272,3 +272,26 @@ export const LOG_SQL = {
     ORDER BY received_at, agent, last_seq`,
   setLeaf: 'UPDATE batches SET leaf = ? WHERE agent = ? AND last_seq = ?',
 } as const;
+
+/* Reports (collector/report). */
+export const REPORT_SQL = {
+  // Loss and degradation reports among the events of the batches received
+  // in [since, until): events by primary key, batches scanned (few rows).
+  // total() sums as a float, so no count an agent claims can overflow.
+  agentMetaIn: `SELECT e.agent AS agent,
+      json_extract(e.canonical, '$.action') AS action,
+      count(*) AS events,
+      total(CASE WHEN json_type(e.canonical, '$.detail.count') = 'integer'
+        THEN max(json_extract(e.canonical, '$.detail.count'), 0)
+        ELSE 0 END) AS count
+    FROM batches b
+    JOIN events e ON e.agent = b.agent
+      AND e.seq BETWEEN b.first_seq AND b.last_seq
+    WHERE b.received_at >= ? AND b.received_at < ?
+      AND instr(e.canonical, '"source":"agent"') > 0
+      AND json_valid(e.canonical)
+      AND json_extract(e.canonical, '$.action')
+        IN ('sensor.degraded', 'events.dropped', 'audit.lost')
+    GROUP BY e.agent, action
+    ORDER BY e.agent, action`,
+} as const;

@@ -29,6 +29,7 @@ import {
   LIMIT_LOAD_SQL,
   EXPORT_SQL,
 } from './statements.js';
+import { REPORT_SQL } from './statements.js';
 
 export type * from './rows.js';
 export type { LeafRow, LogCheckpointRow } from './log-store.js';
@@ -434,6 +435,25 @@ export class CollectorStore {
   /** Stored events of `agent` with seq in [from, to], in seq order. */
   eventsIn(agent: string, from: number, to: number): EventRow[] {
     return this.st(EXPORT_SQL.eventsIn).all(agent, from, to) as EventRow[];
+  }
+
+  /* Reports (collector/report). */
+
+  /**
+   * Per agent, its sensor.degraded, events.dropped and audit.lost events in
+   * batches received in [since, until) (ISO 8601 UTC): how many, and the
+   * sum of their integer `detail.count`.
+   */
+  agentMetaCountsIn(
+    since: string,
+    until: string,
+  ): { agent: string; action: string; events: number; count: number }[] {
+    return this.st(REPORT_SQL.agentMetaIn).all(since, until) as {
+      agent: string;
+      action: string;
+      events: number;
+      count: number;
+    }[];
   }
 }
 

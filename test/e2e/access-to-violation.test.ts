@@ -143,6 +143,7 @@ describe.runIf(ready)(
       const status = JSON.parse(out.stdout) as {
         spool: { events: number };
         counters: Record<string, number>;
+        log: { index: number; size: number; origin: string } | null;
         running: {
           sensors: string[];
           coverage: { watched: string[]; designated: string[] };
@@ -154,10 +155,14 @@ describe.runIf(ready)(
       const { captured = 0, sent = 0, dropped = 0 } = status.counters;
       expect(captured).toBeGreaterThan(0);
       expect(sent + status.spool.events + dropped).toBe(captured);
+      // The last receipt proved its batch is a leaf of the collector's log.
+      expect(status.log).not.toBeNull();
+      expect(status.log!.index).toBeLessThan(status.log!.size);
+      expect(status.log!.origin).toMatch(/^vigil\.invalid\/collector\//);
     });
 
     it('exports the evidence as a bundle an auditor verifies offline', () => {
-      const bundle = join(root, 'evidence.json');
+      const bundle = join(root, 'evidence.jsonl');
       const stored = d.storedEvents().length;
       const range = [
         '--from',

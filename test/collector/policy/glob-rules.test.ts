@@ -90,6 +90,18 @@ describe('compileGlobs', () => {
       expect(tmp('/srv/x/y/a.bak')).toBe(false);
     });
 
+    it('matches file names holding line breaks, which a vendor can choose', () => {
+      for (const name of ['a\nb.csv', 'a\rb.csv', 'x\u2028y.csv']) {
+        expect(compileGlobs(['/srv/data/**'])(`/srv/data/d/${name}`)).toBe(
+          true,
+        );
+        expect(compileGlobs(['/srv/data/*.csv'])(`/srv/data/${name}`)).toBe(
+          true,
+        );
+        expect(compileGlobs(['/srv/**', '/x/**'])(`/srv/${name}`)).toBe(true);
+      }
+    });
+
     it('treats brackets, braces and ? as documented', () => {
       expect(compileGlobs(['/srv/[^.]*'])('/srv/.x')).toBe(false);
       expect(compileGlobs(['/srv/[a-c]?'])('/srv/bz')).toBe(true);
@@ -136,7 +148,9 @@ describe('compileGlobs', () => {
         dot: true,
         noextglob: true,
       });
-      const differ = names.filter((name) => fast(name) !== regex.test(name));
+      // Line breaks are ordinary characters of a name (the s flag).
+      const dotAll = new RegExp(regex.source, `${regex.flags}s`);
+      const differ = names.filter((name) => fast(name) !== dotAll.test(name));
       expect(names.length).toBeGreaterThan(7000);
       expect(differ).toEqual([]);
     });
