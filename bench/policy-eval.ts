@@ -1,78 +1,99 @@
-import { performance } from 'node:perf_hooks';
 import { cpuUsage } from 'node:process';
-import { pathToFileURL } from 'node:url';
-import {
-  type LimitCounter,
-  MemoryLimitCounter,
-} from '../collector/policy/limit-counter.js';
+import { MemoryLimitCounter } from '../collector/policy/limit-counter.js';
 import { PolicySet } from '../collector/policy/policy-set.js';
 import type { AccessEvent } from '../protocol/event.js';
+import type { BenchGroup, Benchmark, Sample } from './harness.js';
 import { generatedEvents, generatedPolicy } from './policy-eval-data.js';
 
-/** Events judged per row (DESIGN section 10 measures on a million). */
-const EVENTS_DEFAULT = 1_000_000;
+/** Events judged per figure and round (DESIGN section 10 says a million). */
+const EVENTS_PER_ROUND = 1_000_000;
+const EVENTS_QUICK = 50_000;
 /** Events generated once and judged again and again, later each pass. */
 const POOL_SIZE = 65_536;
+const POOL_QUICK = 8_192;
 const POOL_SPAN_MS = 10 * 60 * 1000;
 /** Monday 2026-03-02: 19:00 in Shanghai, 12:00 in Berlin, 06:00 in New York. */
-const START_MS = Date.parse('2026-03-02T11:00:00Z');
-/** DESIGN section 10: 1,000 policies, one core. */
+export const START_MS = Date.parse('2026-03-02T11:00:00Z');
+/** DESIGN section 10: 1,000 policies at 200,000 events/s on one core. */
 const GOAL_EVENTS_PER_S = 200_000;
-const GOAL_POLICIES = 1000;
-
-export interface PolicyEvalRow {
-  setup: string;
-  /** Time to parse and compile the policies, in ms; 0 for the reference. */
-  loadMs: number;
-  events: number;
-  eventsPerSecond: number;
-  violations: number;
-}
+export const POLICY_COUNTS = [10, 100, 1000] as const;
 
 type Judge = (event: AccessEvent) => number;
 
-/**
- * Judges `events` generated events with 10, 100 and 1,000 generated
- * policies, then 1,000 with limits counted in memory, beside a reference
- * loop that only reads each event's path. Runs on this thread: one core.
- */
-export function runPolicyEvalBench(events = EVENTS_DEFAULT): PolicyEvalRow[] {
-  const rows: PolicyEvalRow[] = [];
-  const pool = generatedEvents(
-    POOL_SIZE,
-    GOAL_POLICIES,
-    START_MS,
-    POOL_SPAN_MS,
+/** Generated policies `0..count-1` as one compiled set. */
+export function generatedPolicySet(count: number): PolicySet {
+  return PolicySet.fromDocuments(
+    Array.from({ length: count }, (_, i) => generatedPolicy(i, count)),
   );
-  const reference: Judge = (event) => (event.path?.length ?? 0) & 0;
-  rows.push(
-    measure('reference: read the path only', 0, pool, events, reference),
-  );
-  for (const count of [10, 100, GOAL_POLICIES]) {
-    const { set, loadMs } = loadGenerated(count);
-    const sized = generatedEvents(POOL_SIZE, count, START_MS, POOL_SPAN_MS);
-    const judge: Judge = (event) => set.evaluate(event).length;
-    rows.push(measure(`${count} policies`, loadMs, sized, events, judge));
-  }
-  const { set, loadMs } = loadGenerated(GOAL_POLICIES);
-  let counter: LimitCounter = new MemoryLimitCounter();
-  const limited: Judge = (event) => set.evaluate(event, counter).length;
-  const setup = `${GOAL_POLICIES} policies, limits counted in memory`;
-  rows.push(
-    measure(setup, loadMs, pool, events, limited, () => {
-      counter = new MemoryLimitCounter();
-    }),
-  );
-  return rows;
 }
 
-function loadGenerated(count: number): { set: PolicySet; loadMs: number } {
-  const docs = Array.from({ length: count }, (_, i) =>
-    generatedPolicy(i, count),
-  );
-  const start = performance.now();
-  const set = PolicySet.fromDocuments(docs);
-  return { set, loadMs: performance.now() - start };
+/**
+ * Policy evaluation on this thread (one core): `PolicySet.evaluate` over
+ * generated events with 10, 100 and 1,000 generated policies, then 1,000
+ * with limits counted in memory; the reference is a loop over the same
+ * events that only reads each path.
+ */
+export const policyEvalGroup: BenchGroup = {
+  name: 'policy-eval',
+  rounds: 5,
+  quickRounds: 1,
+  setup({ quick }) {
+    const total = quick ? EVENTS_QUICK : EVENTS_PER_ROUND;
+    const poolSize = quick ? POOL_QUICK : POOL_SIZE;
+    const data = POLICY_COUNTS.map((count) => ({
+      count,
+      set: generatedPolicySet(count),
+      pool: generatedEvents(poolSize, count, START_MS, POOL_SPAN_MS),
+    }));
+    const figures = data.map(({ count, set, pool }) =>
+      figure(
+        `policy-eval ${count} policies`,
+        pool,
+        total,
+        count === 1000,
+        () => {
+          return (event) => set.evaluate(event).length;
+        },
+      ),
+    );
+    const { set, pool } = data.at(-1)!;
+    const limited = figure(
+      'policy-eval 1000 policies, limits',
+      pool,
+      total,
+      false,
+      () => {
+        const counter = new MemoryLimitCounter();
+        return (event) => set.evaluate(event, counter).length;
+      },
+    );
+    return [...figures, limited];
+  },
+};
+
+function figure(
+  name: string,
+  pool: AccessEvent[],
+  total: number,
+  goal: boolean,
+  makeJudge: () => Judge,
+): Benchmark {
+  const reference: Judge = (event) => (event.path?.length ?? 0) & 0;
+  return {
+    name,
+    unit: 'events/s',
+    ...(goal
+      ? { target: { of: 'value', op: '>=', bound: GOAL_EVENTS_PER_S } }
+      : {}),
+    measures:
+      'PolicySet.evaluate per event, one core, process CPU time' +
+      (name.endsWith('limits') ? ', limits counted in memory' : ''),
+    reference: 'a loop over the same events that only reads each path',
+    run(): Sample {
+      const value = measure(pool, total, makeJudge());
+      return { value, reference: measure(pool, total, reference) };
+    },
+  };
 }
 
 /**
@@ -83,30 +104,24 @@ function loadGenerated(count: number): { set: PolicySet; loadMs: number } {
  * other work stretches wall time but not CPU time. It includes V8's
  * garbage collector threads, so it errs on the slow side.
  */
-function measure(
-  setup: string,
-  loadMs: number,
+export function measure(
   pool: AccessEvent[],
   total: number,
   judge: Judge,
-  afterWarmup?: () => void,
-): PolicyEvalRow {
+): number {
   runPass(pool, pool.length, judge);
-  afterWarmup?.();
   let elapsedMs = 0;
-  let violations = 0;
   for (let pass = 0, done = 0; done < total; pass++) {
     retime(pool, START_MS + pass * POOL_SPAN_MS);
     const count = Math.min(pool.length, total - done);
     const start = cpuUsage();
-    violations += runPass(pool, count, judge);
+    runPass(pool, count, judge);
     const used = cpuUsage(start);
     elapsedMs += (used.user + used.system) / 1000;
     done += count;
   }
   retime(pool, START_MS);
-  const eventsPerSecond = Math.round(total / (elapsedMs / 1000));
-  return { setup, loadMs, events: total, eventsPerSecond, violations };
+  return total / (Math.max(elapsedMs, 0.001) / 1000);
 }
 
 function runPass(pool: AccessEvent[], count: number, judge: Judge): number {
@@ -120,41 +135,4 @@ function retime(pool: AccessEvent[], startMs: number): void {
     const offset = Math.floor((i * POOL_SPAN_MS) / pool.length);
     event.time = new Date(startMs + offset).toISOString();
   });
-}
-
-/** The rows as a small text table, then the goal of DESIGN section 10. */
-export function formatPolicyEvalTable(rows: PolicyEvalRow[]): string {
-  const n = (value: number) => Math.round(value).toLocaleString('en-US');
-  const head = ['setup', 'load ms', 'events/s', 'µs/event', 'violations'];
-  const body = rows.map((row) => [
-    row.setup,
-    row.loadMs === 0 ? '-' : n(row.loadMs),
-    n(row.eventsPerSecond),
-    (1e6 / row.eventsPerSecond).toFixed(3),
-    n(row.violations),
-  ]);
-  const widths = head.map((h, c) =>
-    Math.max(h.length, ...body.map((cells) => cells[c]?.length ?? 0)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) =>
-        c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0),
-      )
-      .join('  ');
-  const goalRow = rows.find((row) => row.setup === `${GOAL_POLICIES} policies`);
-  const rate = goalRow?.eventsPerSecond ?? 0;
-  const verdict = rate >= GOAL_EVENTS_PER_S ? 'met' : 'NOT met';
-  return [
-    `policy evaluation, ${n(rows[0]?.events ?? 0)} events per row, one core, CPU time, Node ${process.version}`,
-    line(head),
-    ...body.map(line),
-    `goal: ${n(GOAL_POLICIES)} policies at >= ${n(GOAL_EVENTS_PER_S)} events/s: ${verdict} (${n(rate)})`,
-  ].join('\n');
-}
-
-// Run directly: `node dist/bench/policy-eval.js [events]`.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const events = Number(process.argv[2] ?? EVENTS_DEFAULT);
-  console.log(formatPolicyEvalTable(runPolicyEvalBench(events)));
 }

@@ -6,6 +6,10 @@ import { createEnrollToken, ENROLL_TOKEN_TTL_MS } from '../collector/enroll.js';
 import { createLogger } from '../collector/log.js';
 import { backupStore } from '../collector/ops/backup.js';
 import { registerAdminCommands } from './collector-admin.js';
+import {
+  forwardConfig,
+  type ForwardFlags,
+} from '../collector/forward/forward-config.js';
 import { serveCollector } from '../collector/serve.js';
 import {
   CLOCK_CONFIRM_MS,
@@ -113,7 +117,16 @@ export function registerCollectorCommands(program: Command): void {
       'agent.clock: how long batches must keep arriving late',
       ms(CLOCK_CONFIRM_MS),
     )
+    .option(
+      '--forward-file <path>',
+      'append events and violations as JSON lines',
+    )
+    .option('--forward-url <url>', 'POST events and violations as NDJSON')
+    .option('--forward-format <format>', 'ocsf or ecs', 'ocsf')
+    .option('--forward-token-file <file>', 'bearer token for --forward-url')
+    .option('--forward-ca <file>', "CA (PEM) for --forward-url's certificate")
     .action(async (opts: ServeFlags) => {
+      const forward = forwardConfig(opts);
       const watchdog = {
         silentAfterMs: parseDuration(opts.silentAfter, '--silent-after'),
         tickMs: parseDuration(opts.watchdogInterval, '--watchdog-interval'),
@@ -127,6 +140,7 @@ export function registerCollectorCommands(program: Command): void {
         policiesDir: resolve(opts.policies),
         logger,
         watchdog,
+        ...(forward ? { forward } : {}),
       });
       logger.info({ url: running.url, watchdog }, 'collector listening');
       process.on('SIGHUP', () => running.reloadPolicies());
@@ -155,7 +169,7 @@ export function registerCollectorCommands(program: Command): void {
     });
 }
 
-interface ServeFlags {
+interface ServeFlags extends ForwardFlags {
   data: string;
   listen: string;
   policies: string;

@@ -7,7 +7,9 @@ import {
   type IntegrityNotice,
 } from './ingest/ingest.js';
 import { buildServer } from './api/server.js';
-import { CollectorMetrics } from './ops/collector-metrics.js';
+import type { ForwardConfig } from './forward/forward-config.js';
+import { collectorMetrics } from './forward/forward-metrics.js';
+import { openForwarding } from './forward/forwarding.js';
 import { PolicySet } from './policy/policy-set.js';
 import { observeBatches } from './watchdog/batch-observer.js';
 import { Watchdog } from './watchdog/watchdog.js';
@@ -25,6 +27,8 @@ export interface ServeOptions {
   onIntegrity?: (notice: IntegrityNotice) => void;
   /** Intervals and bounds of the watchdogs; each defaults (watchdog-options.ts). */
   watchdog?: Partial<WatchdogOptions>;
+  /** SIEM forwarding (docs/forwarding.md); none when absent. */
+  forward?: ForwardConfig;
 }
 
 export interface RunningCollector {
@@ -62,17 +66,25 @@ export async function serveCollector(
     ...(options.onIntegrity ? { onIntegrity: options.onIntegrity } : {}),
   });
   const agentState = watchdog.stateOf.bind(watchdog);
+  const forwarding = options.forward
+    ? openForwarding({
+        dataDir: options.dataDir,
+        config: options.forward,
+        logger: log.child({ component: 'forward' }),
+      })
+    : undefined;
   const app = buildServer({
     identity,
     store,
     ingest: observeBatches(ingest, store, (b) => watchdog.observe(b), log),
     logger: log,
     designated: (vendor) => policies.pathsForVendor(vendor),
-    metrics: new CollectorMetrics({ store, agentState }),
+    metrics: collectorMetrics({ store, agentState }, forwarding?.metrics),
     agentState,
   });
   await app.listen({ host, port });
   watchdog.start();
+  forwarding?.start();
   const address = app.server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   return {
@@ -92,6 +104,7 @@ export async function serveCollector(
     },
     async close() {
       watchdog.stop();
+      await forwarding?.close();
       await app.close();
       store.close();
     },

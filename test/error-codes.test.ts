@@ -5,6 +5,7 @@ import { AUDIT_ERROR_CODES } from '../agent/audit/errors.js';
 import { AGENT_ERROR_CODES } from '../agent/errors.js';
 import { FS_ERROR_CODES } from '../agent/fs/errors.js';
 import { COLLECTOR_ERROR_CODES } from '../collector/errors.js';
+import { FORWARD_ERROR_CODES } from '../collector/forward/errors.js';
 import { POLICY_ERROR_CODES } from '../collector/policy/errors.js';
 import { POLICY_LINT_CODES } from '../collector/policy/lint-issue.js';
 import { BUNDLE_ERROR_CODES } from '../protocol/bundle.js';
@@ -18,6 +19,7 @@ const LISTS: Record<string, readonly string[]> = {
   merkle: MERKLE_ERROR_CODES,
   note: NOTE_ERROR_CODES,
   collector: COLLECTOR_ERROR_CODES,
+  forward: FORWARD_ERROR_CODES,
   policy: POLICY_ERROR_CODES,
   'policy lint': POLICY_LINT_CODES,
   agent: AGENT_ERROR_CODES,

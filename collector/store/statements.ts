@@ -273,6 +273,29 @@ export const LOG_SQL = {
   setLeaf: 'UPDATE batches SET leaf = ? WHERE agent = ? AND last_seq = ?',
 } as const;
 
+/* SIEM forwarding (collector/forward, issue 8): the store read as a log. */
+export const FORWARD_SQL = {
+  // Batches in acceptance order (their transparency-log leaf). A batch
+  // stored before migration 5 gets a leaf above every earlier one when the
+  // log adopts it, so a cursor still reaches it.
+  batchesFrom: `SELECT agent, first_seq, last_seq, leaf, received_at
+    FROM batches WHERE leaf >= ? ORDER BY leaf LIMIT ?`,
+  eventsAfter: `SELECT * FROM events
+    WHERE agent = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+  violationsAfter: `
+    SELECT v.*, e.canonical AS event, a.vendor AS vendor, a.host AS host
+    FROM violations v
+    LEFT JOIN events e ON e.agent = v.agent AND e.seq = v.seq
+      AND v.kind NOT LIKE 'integrity.%'
+    LEFT JOIN agents a ON a.id = v.agent
+    WHERE v.id > ? ORDER BY v.id LIMIT ?`,
+  pendingEvents: `SELECT coalesce(sum(CASE WHEN leaf = @leaf
+        THEN max(last_seq - max(@seq, first_seq - 1), 0)
+        ELSE last_seq - first_seq + 1 END), 0) AS n
+    FROM batches WHERE leaf >= @leaf`,
+  pendingViolations: 'SELECT count(*) AS n FROM violations WHERE id > ?',
+} as const;
+
 /* Reports (collector/report). */
 export const REPORT_SQL = {
   // Loss and degradation reports among the events of the batches received
