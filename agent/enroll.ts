@@ -1,4 +1,5 @@
 import { parseVerifierKey } from '../protocol/signed-note.js';
+import { errorText } from './ship/reply-text.js';
 import { hostname } from 'node:os';
 import { Agent, request } from 'undici';
 import { generateRsaKeyPair, keyId } from '../protocol/keys.js';
@@ -163,18 +164,4 @@ function checkIssued(
       { cause: error },
     );
   }
-}
-
-/** The code and message of a collector error body, or its HTTP status. */
-export function errorText(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as {
-      error?: { code?: string; message?: string };
-    };
-    if (parsed.error?.code)
-      return `${parsed.error.code}: ${parsed.error.message ?? ''}`;
-  } catch {
-    // not a Vigil error body: fall through
-  }
-  return text.slice(0, 200);
 }

@@ -1,16 +1,15 @@
-import { openCheckpoint } from '../protocol/log-checkpoint.js';
-import type { ReceiptLogProof } from '../protocol/receipt-log.js';
-import { parseVerifierKey } from '../protocol/signed-note.js';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { loadAgentConfig } from '../agent/config.js';
-import { enrollAgent } from '../agent/enroll.js';
 import { runAgent } from '../agent/run.js';
 import { Spool } from '../agent/spool/spool.js';
 import { loadAgentState } from '../agent/state.js';
 import { createLogger } from '../collector/log.js';
 import type { SignedReceipt } from '../protocol/batch.js';
-import { untilSignal } from './collector.js';
+import { openCheckpoint } from '../protocol/log-checkpoint.js';
+import type { ReceiptLogProof } from '../protocol/receipt-log.js';
+import { parseVerifierKey } from '../protocol/signed-note.js';
+import { untilSignal } from './signals.js';
 
 export function registerAgentCommands(program: Command): void {
   const agent = program
@@ -37,6 +36,8 @@ export function registerAgentCommands(program: Command): void {
         caFingerprint: string;
         state: string;
       }) => {
+        // Enrollment's X.509 and HTTP code stays out of the running agent.
+        const { enrollAgent } = await import('../agent/enroll.js');
         const identity = await enrollAgent({
           collector: opts.collector,
           token: opts.token,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { untilSignal } from './signals.js';
 import ms from 'ms';
 import { resolve } from 'node:path';
 import { initDataDir, loadDataDir, openStore } from '../collector/data-dir.js';
@@ -178,12 +179,4 @@ interface ServeFlags extends ForwardFlags {
   watchdogInterval: string;
   clockSkew: string;
   clockConfirm: string;
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
 }

@@ -11,7 +11,7 @@ import { createEnrollToken } from '../collector/enroll.js';
 import type { FlaggedViolation } from '../collector/ingest/ingest.js';
 import { createLogger } from '../collector/log.js';
 import { serveCollector } from '../collector/serve.js';
-import { untilSignal } from './collector.js';
+import { untilSignal } from './signals.js';
 import { formatViolation } from './violations.js';
 
 /** Where the demo's sensitive files live; `policies/` guards this folder. */

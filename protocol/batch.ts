@@ -58,20 +58,23 @@ export function buildBatch(
  * to the caller, who knows the chain stored so far. Throws
  * VIGIL_BATCH_INVALID, VIGIL_SIGNATURE_INVALID, VIGIL_CHAIN_SEQ_GAP,
  * VIGIL_CHAIN_LINK_BROKEN or VIGIL_CHAIN_HASH_MISMATCH.
+ * @param hashes each event's hash, if the caller computed them already
  */
 export function verifyBatch(
   batch: Batch,
   agentPublicKeyOrCertPem: string,
+  hashes?: readonly string[],
 ): void {
   const events = checkShape(batch);
   const { checkpoint } = batch;
   verifyCanonical(checkpoint, batch.signature, agentPublicKeyOrCertPem);
   checkAgents(events, checkpoint.agent);
   const { first, last } = ends(events);
-  const head = verifyChainLinks(events, {
-    seq: first.seq - 1,
-    head: first.prev,
-  });
+  const head = verifyChainLinks(
+    events,
+    { seq: first.seq - 1, head: first.prev },
+    hashes,
+  );
   if (checkpoint.seq !== last.seq) {
     throw new ProtocolError(
       'VIGIL_BATCH_INVALID',

@@ -1,16 +1,14 @@
-import canonicalizeJcs from 'canonicalize';
 import { ProtocolError } from './errors.js';
 
-// The package is CommonJS whose module.exports is the function itself, while
-// its typings declare an ES default export; under NodeNext the import is the
-// function at run time.
-const jcs = canonicalizeJcs as unknown as (
-  value: unknown,
-) => string | undefined;
-
-/** RFC 8785 (JCS) canonical text of a JSON value. */
+/**
+ * RFC 8785 (JCS) canonical text of a JSON value: object keys sorted by
+ * UTF-16 code units, no whitespace, strings and numbers as ECMAScript's
+ * JSON.stringify writes them (section 3.2.2). Hashes and signatures are
+ * over this text, so every event is canonicalised at least once per hop;
+ * this walks the value once, without the generic library's overhead.
+ */
 export function canonicalize(value: unknown): string {
-  const text = jcs(value);
+  const text = serialize(value);
   if (text === undefined) {
     throw new ProtocolError(
       'VIGIL_CANONICAL_INVALID',
@@ -23,4 +21,52 @@ export function canonicalize(value: unknown): string {
 /** UTF-8 bytes of the canonical form: what gets hashed and signed. */
 export function canonicalBytes(value: unknown): Buffer {
   return Buffer.from(canonicalize(value), 'utf8');
+}
+
+function serialize(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) {
+        throw new ProtocolError(
+          'VIGIL_CANONICAL_INVALID',
+          `${String(value)} has no JSON form`,
+        );
+      }
+      return JSON.stringify(value);
+    case 'object':
+      return serializeObject(value);
+    default:
+      // undefined, functions and symbols have no JSON form; bigint neither.
+      if (typeof value === 'bigint') {
+        throw new ProtocolError(
+          'VIGIL_CANONICAL_INVALID',
+          'a bigint has no JSON form',
+        );
+      }
+      return undefined;
+  }
+}
+
+function serializeObject(value: object): string | undefined {
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') {
+    return serialize((toJSON as () => unknown).call(value));
+  }
+  if (Array.isArray(value)) {
+    // As JSON.stringify: members without a JSON form become null.
+    return `[${value.map((item: unknown) => serialize(item) ?? 'null').join(',')}]`;
+  }
+  const record = value as Record<string, unknown>;
+  let text = '';
+  for (const key of Object.keys(record).sort()) {
+    const member = serialize(record[key]);
+    // As JSON.stringify: members without a JSON form are left out.
+    if (member === undefined) continue;
+    text += `${text === '' ? '' : ','}${JSON.stringify(key)}:${member}`;
+  }
+  return `{${text}}`;
 }

@@ -19,13 +19,16 @@ export function hashEvent(event: AccessEvent): string {
  * Checks that `events` continue a chain whose last known event had `seq` and
  * hash `head` (use 0 and GENESIS_HASH for a chain's start). Returns the new
  * head. Throws on the first gap or broken link.
+ * @param hashes each event's hash, when the caller already computed them
+ *   (from the same canonical text it stores); default: computed here
  */
 export function verifyChainLinks(
   events: readonly AccessEvent[],
   from: { seq: number; head: string } = { seq: 0, head: GENESIS_HASH },
+  hashes?: readonly string[],
 ): string {
   let { seq, head } = from;
-  for (const event of events) {
+  for (const [i, event] of events.entries()) {
     if (event.seq !== seq + 1) {
       throw new ProtocolError(
         'VIGIL_CHAIN_SEQ_GAP',
@@ -39,7 +42,7 @@ export function verifyChainLinks(
       );
     }
     seq = event.seq;
-    head = hashEvent(event);
+    head = hashes?.[i] ?? hashEvent(event);
   }
   return head;
 }

@@ -7,6 +7,27 @@ import {
 } from 'node:crypto';
 import { ProtocolError } from './errors.js';
 
+/** Parsed keys kept by PEM text before a cache starts over. */
+const KEYS_CACHED_MAX = 256;
+// Parsing a 3072-bit PEM costs about as much as using the key once, and
+// the collector uses the same few keys for every batch.
+const publicKeys = new Map<string, KeyObject>();
+const privateKeys = new Map<string, KeyObject>();
+
+function cached(
+  cache: Map<string, KeyObject>,
+  pem: string,
+  parse: (pem: string) => KeyObject,
+): KeyObject {
+  let key = cache.get(pem);
+  if (key === undefined) {
+    key = parse(pem);
+    if (cache.size >= KEYS_CACHED_MAX) cache.clear();
+    cache.set(pem, key);
+  }
+  return key;
+}
+
 /** RSA modulus size of every key Vigil makes, in bits. */
 export const RSA_KEY_BITS = 3072;
 
@@ -46,11 +67,17 @@ export function publicKeyPemOf(pem: string): string {
 
 /** The RSA public key in a public key or certificate PEM. */
 export function rsaPublicKey(pem: string): KeyObject {
-  return requireRsa(parsePublicKey(pem), 'public');
+  return cached(publicKeys, pem, (text) =>
+    requireRsa(parsePublicKey(text), 'public'),
+  );
 }
 
 /** The RSA private key in a PKCS#8 or PKCS#1 PEM. */
 export function rsaPrivateKey(pem: string): KeyObject {
+  return cached(privateKeys, pem, parsePrivateKey);
+}
+
+function parsePrivateKey(pem: string): KeyObject {
   let key: KeyObject;
   try {
     key = createPrivateKey(pem);

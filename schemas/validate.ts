@@ -16,10 +16,13 @@ const MAX_NAME_CHARS = 64;
 
 const ajv = new Ajv({ allErrors: false });
 addFormats(ajv);
-ajv.addSchema(accessEventSchema);
-const checkEvent = ajv.compile<AccessEvent>(accessEventSchema);
-const checkEnvelope = ajv.compile<Envelope>(envelopeSchema);
-const checkBatch = ajv.compile<Batch>(batchSchema);
+ajv.addSchema([accessEventSchema, envelopeSchema, batchSchema]);
+
+// Compiled on first use: the agent only validates its config, and every
+// compiled validator stays in its memory for months.
+function compiled<T>(schema: { $id: string }): ValidateFunction<T> {
+  return ajv.getSchema<T>(schema.$id)!;
+}
 
 /**
  * Compiles another boundary schema on the same ajv, so that its `$ref`s to
@@ -39,6 +42,7 @@ export function schemaErrorText(errors: ValidateFunction['errors']): string {
  * VIGIL_SCHEMA_INVALID naming the JSON pointer of the first bad field.
  */
 export function validateAccessEvent(value: unknown): AccessEvent {
+  const checkEvent = compiled<AccessEvent>(accessEventSchema);
   if (checkEvent(value)) return value;
   throw failure('VIGIL_SCHEMA_INVALID', 'access event', checkEvent.errors);
 }
@@ -48,6 +52,7 @@ export function validateAccessEvent(value: unknown): AccessEvent {
  * Throws VIGIL_ENVELOPE_INVALID naming the field.
  */
 export function validateEnvelope(value: unknown): Envelope {
+  const checkEnvelope = compiled<Envelope>(envelopeSchema);
   if (!checkEnvelope(value)) {
     throw failure('VIGIL_ENVELOPE_INVALID', 'envelope', checkEnvelope.errors);
   }
@@ -66,6 +71,7 @@ export function validateEnvelope(value: unknown): Envelope {
  * VIGIL_BATCH_INVALID when the batch around them is.
  */
 export function validateBatchShape(value: unknown): Batch {
+  const checkBatch = compiled<Batch>(batchSchema);
   if (checkBatch(value)) return value;
   const error = mostSpecific(checkBatch.errors);
   const inEvent = error?.instancePath.startsWith('/events/') ?? false;

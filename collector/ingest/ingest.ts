@@ -70,8 +70,7 @@ export class Ingest {
   }
 
   accept(agent: AgentRow, envelope: unknown): IngestResult {
-    const batch = this.open(agent, envelope);
-    const hashed = hashEvents(batch);
+    const { batch, hashed } = this.open(agent, envelope);
     const flagged: FlaggedViolation[] = [];
     const notices: IntegrityNotice[] = [];
     let outcome: ReturnType<Ingest['apply']>;
@@ -90,7 +89,10 @@ export class Ingest {
     return outcome.result;
   }
 
-  private open(agent: AgentRow, envelope: unknown): Batch {
+  private open(
+    agent: AgentRow,
+    envelope: unknown,
+  ): { batch: Batch; hashed: HashedEvent[] } {
     const { identity } = this.options;
     const batch = openEnvelope(
       envelope,
@@ -104,8 +106,13 @@ export class Ingest {
           `(${agent.id})`,
       );
     }
-    verifyBatch(batch, agent.cert_pem);
-    return batch;
+    const hashed = hashEvents(batch);
+    verifyBatch(
+      batch,
+      agent.cert_pem,
+      hashed.map((h) => h.hash),
+    );
+    return { batch, hashed };
   }
 
   private apply(
