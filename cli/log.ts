@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { LogCheckpointReply } from '../collector/api/log-routes.js';
 import { loadDataDir, openStore } from '../collector/data-dir.js';
-import { PeopleApiClient } from '../collector/people/api-client.js';
+import { peopleClient } from './people-client.js';
 import { TransparencyLog } from '../collector/tlog/transparency-log.js';
 
 interface CheckpointOptions {
@@ -34,7 +34,7 @@ export function registerLogCommands(program: Command): void {
     .option('--out <file>', 'also write the checkpoint to this file')
     .action(async (opts: CheckpointOptions, cmd: Command) => {
       const note = opts.collector
-        ? await remoteCheckpoint(opts, cmd)
+        ? await remoteCheckpoint({ ...opts, collector: opts.collector }, cmd)
         : localCheckpoint(opts, cmd);
       if (opts.out) writeFileSync(opts.out, note);
       process.stdout.write(note);
@@ -53,30 +53,14 @@ function localCheckpoint(opts: CheckpointOptions, cmd: Command): string {
 }
 
 async function remoteCheckpoint(
-  opts: CheckpointOptions,
+  opts: CheckpointOptions & { collector: string },
   cmd: Command,
 ): Promise<string> {
-  const token = opts.apiToken ?? process.env.VIGIL_API_TOKEN;
-  if (!token)
-    cmd.error('error: --collector needs --api-token or VIGIL_API_TOKEN');
-  const caFile = opts.ca ?? (opts.data ? join(opts.data, 'ca.pem') : undefined);
-  const client = new PeopleApiClient({
-    url: opts.collector!,
-    token,
-    ...(caFile ? { caPem: readCa(caFile, cmd) } : {}),
-  });
+  const client = peopleClient(opts, cmd);
   try {
     const reply = await client.get<LogCheckpointReply>('/v1/log/checkpoint');
     return reply.checkpoint;
   } finally {
     await client.close();
-  }
-}
-
-function readCa(file: string, cmd: Command): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return cmd.error(`error: --ca: cannot read ${file}`);
   }
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { openStore } from '../collector/data-dir.js';
-import { PeopleApiClient } from '../collector/people/api-client.js';
+import type { PeopleApiClient } from '../collector/people/api-client.js';
+import { peopleClient } from './people-client.js';
 import {
   listViolationPage,
   parseViolationId,
@@ -184,27 +184,11 @@ async function withTarget<T>(
         : 'error: give --collector URL (with --api-token or VIGIL_API_TOKEN)',
     );
   }
-  const token = opts.apiToken ?? process.env.VIGIL_API_TOKEN;
-  if (!token)
-    cmd.error('error: --collector needs --api-token or VIGIL_API_TOKEN');
-  const caFile = opts.ca ?? (opts.data ? join(opts.data, 'ca.pem') : undefined);
-  const client = new PeopleApiClient({
-    url: opts.collector,
-    token,
-    ...(caFile ? { caPem: readCa(caFile, cmd) } : {}),
-  });
+  const client = peopleClient({ ...opts, collector: opts.collector }, cmd);
   try {
     return await run.remote(client);
   } finally {
     await client.close();
-  }
-}
-
-function readCa(file: string, cmd: Command): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return cmd.error(`error: --ca: cannot read ${file}`);
   }
 }
 

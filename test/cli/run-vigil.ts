@@ -4,6 +4,7 @@ import { vi } from 'vitest';
 import { registerCollectorCommands } from '../../cli/collector.js';
 import { runCli } from '../../cli/run-cli.js';
 import { registerViolationsCommands } from '../../cli/violations.js';
+import { registerLogCommands } from '../../cli/log.js';
 
 /**
  * Runs `vigil …` in this process, as cli/main.ts wires it, and returns
@@ -26,9 +27,16 @@ export async function runVigil(
       err.push(String(chunk));
       return true;
     });
+  const stdout = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
   const program = new Command('vigil').exitOverride();
   registerCollectorCommands(program);
   registerViolationsCommands(program);
+  registerLogCommands(program);
   try {
     process.exitCode = undefined;
     await runCli(program, ['node', 'vigil', ...args]);
@@ -41,5 +49,6 @@ export async function runVigil(
     process.exitCode = undefined;
     log.mockRestore();
     write.mockRestore();
+    stdout.mockRestore();
   }
 }

@@ -13,15 +13,7 @@ import {
   type CollectorFixture,
 } from '../../helpers/collector-fixture.js';
 import { chainPoster, senderOf } from '../ingest-senders.js';
-
-const POLICY = `id: records
-severity: high
-paths: ["/srv/records/**"]
-allow:
-  - name: readers
-    users: [bob]
-    actions: [read]
-`;
+import { POLICY } from '../live-collector.js';
 
 describe('a store written before the transparency log', () => {
   let fx: CollectorFixture;

@@ -22,15 +22,7 @@ import {
   senderOf,
   type Sender,
 } from '../ingest-senders.js';
-
-const POLICY = `id: records
-severity: high
-paths: ["/srv/records/**"]
-allow:
-  - name: readers
-    users: [bob]
-    actions: [read]
-`;
+import { POLICY } from '../live-collector.js';
 
 /** One agent's chain, sent a batch at a time, each batch kept. */
 function chainSender(fx: CollectorFixture, sender: Sender) {
