@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { exportBundle } from '../collector/export/export-bundle.js';
 import { loadDataDir, openStore } from '../collector/data-dir.js';
 import {
@@ -7,8 +7,16 @@ import {
   verifyBundleFile,
   type VerifyReport,
 } from '../protocol/bundle.js';
+import { readNoteFile, readPemFile } from './note-file.js';
+import { printable } from './printable.js';
 import { progressBar } from './progress.js';
 import { EXIT_FAILURE } from './run-cli.js';
+
+interface VerifyCliOptions {
+  ca: string;
+  sinceCheckpoint?: string;
+  json?: boolean;
+}
 
 interface ExportCliOptions {
   data: string;
@@ -45,8 +53,12 @@ export function registerExportCommands(program: Command): void {
     .description('check a bundle offline against the collector CA')
     .argument('<file>', 'bundle written by `vigil export`')
     .requiredOption('--ca <pem>', 'the collector CA certificate you trust')
+    .option(
+      '--since-checkpoint <file>',
+      'the log checkpoint you kept: the bundle must prove the log extends it',
+    )
     .option('--json', 'print the report as JSON')
-    .action(async (file: string, options: { ca: string; json?: boolean }) => {
+    .action(async (file: string, options: VerifyCliOptions) => {
       await runVerify(file, options);
     });
 }
@@ -56,7 +68,7 @@ function runExport(options: ExportCliOptions): void {
   const since =
     options.sinceCheckpoint === undefined
       ? undefined
-      : readText(options.sinceCheckpoint, '--since-checkpoint');
+      : readNoteFile(options.sinceCheckpoint, '--since-checkpoint');
   const store = openStore(options.data, true);
   const progress = progressBar('exporting', 'events');
   try {
@@ -68,7 +80,9 @@ function runExport(options: ExportCliOptions): void {
     );
     progress.end();
     for (const problem of log.missing) {
-      process.stderr.write(`warning: transparency log: ${problem}\n`);
+      process.stderr.write(
+        `warning: transparency log: ${printable(problem)}\n`,
+      );
     }
     process.stdout.write(
       `wrote ${options.out}: ${counts.events} events, ${counts.redacted} ` +
@@ -88,7 +102,7 @@ async function runVerify(
 ) {
   const progress = progressBar('verifying', 'bytes');
   try {
-    const caPem = readText(options.ca, '--ca');
+    const caPem = readPemFile(options.ca, '--ca');
     const total = fileSize(file);
     const report = await verifyBundleFile(file, caPem, (read) =>
       progress.update(read, total),
@@ -115,14 +129,6 @@ function fileSize(file: string): number {
     return statSync(file).size;
   } catch (error) {
     throw unreadable(file, 'bundle', error);
-  }
-}
-
-function readText(file: string, what: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw unreadable(file, what, error);
   }
 }
 
@@ -153,11 +159,11 @@ export function summary(report: VerifyReport): string {
     '  missing between the first and last of each agent, as the collector held it',
     ...logLines(log),
   ];
-  return `${lines.join('\n')}\n`;
+  // Ids, filters and times come from the file: no control characters.
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 function logLines(log: VerifyReport['log']): string[] {
-  if (log === null) return [];
   const lines = [
     `log ${log.origin}: checkpoint of size ${log.size} signed by the collector's log key;`,
     `  all ${log.included} exported batches are included in it`,

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LogCheckpointReply } from '../collector/api/log-routes.js';
+import { writeFileAtomic } from '../collector/atomic-file.js';
 import { loadDataDir, openStore } from '../collector/data-dir.js';
+import { CollectorError } from '../collector/errors.js';
 import { peopleClient } from './people-client.js';
 import { TransparencyLog } from '../collector/tlog/transparency-log.js';
 
@@ -13,6 +14,9 @@ interface CheckpointOptions {
   ca?: string;
   out?: string;
 }
+
+/** A checkpoint is public: anyone may read it and check its signature. */
+export const CHECKPOINT_FILE_MODE = 0o644;
 
 /** Registers `vigil log` (issue 7, docs/auditor.md). */
 export function registerLogCommands(program: Command): void {
@@ -31,12 +35,15 @@ export function registerLogCommands(program: Command): void {
       'your API token (better: the VIGIL_API_TOKEN environment variable)',
     )
     .option('--ca <file>', "the collector's CA (default: ca.pem of --data)")
-    .option('--out <file>', 'also write the checkpoint to this file')
+    .option(
+      '--out <file>',
+      'also write the checkpoint to this file, mode 0644, replacing it whole',
+    )
     .action(async (opts: CheckpointOptions, cmd: Command) => {
       const note = opts.collector
         ? await remoteCheckpoint({ ...opts, collector: opts.collector }, cmd)
         : localCheckpoint(opts, cmd);
-      if (opts.out) writeFileSync(opts.out, note);
+      if (opts.out) writeCheckpointFile(opts.out, note);
       process.stdout.write(note);
     });
 }
@@ -62,5 +69,24 @@ async function remoteCheckpoint(
     return reply.checkpoint;
   } finally {
     await client.close();
+  }
+}
+
+/**
+ * Writes the note whole or not at all, replacing a symlink at `out` rather
+ * than writing where it points; a folder that is missing or a folder at
+ * `out` is a VIGIL_CHECKPOINT_OUT_UNWRITABLE naming the option.
+ */
+function writeCheckpointFile(out: string, note: string): void {
+  try {
+    writeFileAtomic(out, note, CHECKPOINT_FILE_MODE);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new CollectorError(
+      'VIGIL_CHECKPOINT_OUT_UNWRITABLE',
+      `--out: cannot write ${out.slice(0, 200)} (${code}); give a file in ` +
+        'an existing folder you may write',
+      { cause: error },
+    );
   }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { runCli } from './run-cli.js';
+import { exitQuietlyWhenReaderGoes, runCli } from './run-cli.js';
 
 type Register = (program: Command) => void;
 
@@ -49,4 +49,5 @@ for (const load of loaders) {
   register(program);
 }
 
+exitQuietlyWhenReaderGoes();
 await runCli(program, process.argv);

@@ -12,7 +12,7 @@ import {
 import { parseViolationQuery } from '../collector/people/violation-query.js';
 import {
   formatDetail,
-  formatViolation,
+  formatViolation as formatViolationText,
 } from '../collector/people/violation-text.js';
 import type {
   EventSummary,
@@ -20,8 +20,12 @@ import type {
   ViolationSummary,
 } from '../collector/people/violation-view.js';
 import type { TriageAction } from '../collector/people/triage.js';
+import { printable } from './printable.js';
 
-export { formatViolation };
+/** A violation as `vigil violations list` prints it, safe for a terminal. */
+export function formatViolation(v: ViolationSummary): string {
+  return formatViolationText(v, printable);
+}
 
 /** A violation that names an event, as `vigil violations list --json` prints it. */
 export interface ViolationView extends ViolationSummary {
@@ -112,7 +116,9 @@ export function registerViolationsCommands(program: Command): void {
           ),
       });
       console.log(
-        opts.json ? JSON.stringify(detail, null, 2) : formatDetail(detail),
+        opts.json
+          ? JSON.stringify(detail, null, 2)
+          : formatDetail(detail, printable),
       );
     });
   for (const { action, what, noteRequired } of TRIAGE) {
@@ -136,7 +142,9 @@ export function registerViolationsCommands(program: Command): void {
             ),
         });
         console.log(
-          opts.json ? JSON.stringify(detail, null, 2) : formatDetail(detail),
+          opts.json
+            ? JSON.stringify(detail, null, 2)
+            : formatDetail(detail, printable),
         );
       },
     );

@@ -14,8 +14,9 @@ export async function verifyBundleFile(
   file: string,
   caPem: string,
   onProgress?: (bytes: number) => void,
+  options: { sinceCheckpoint?: string } = {},
 ): Promise<VerifyReport> {
-  const verifier = new BundleVerifier(caPem);
+  const verifier = new BundleVerifier(caPem, options);
   let rest: Buffer = Buffer.alloc(0);
   let read = 0;
   try {

@@ -22,7 +22,8 @@ export class LogCheck {
   private readonly since: OpenedCheckpoint | null;
   private included = 0;
 
-  constructor(logKey: string, log: BundleLog) {
+  /** @param kept the checkpoint the auditor kept, as note text */
+  constructor(logKey: string, log: BundleLog, kept?: string) {
     const key = guard(
       'VIGIL_BUNDLE_LOG_INVALID',
       'line 1 collector.logKey',
@@ -32,16 +33,37 @@ export class LogCheck {
       openCheckpoint(log.checkpoint, [key]),
     );
     this.since = log.since ? this.consistent(log, key) : null;
+    if (kept !== undefined) this.matchKept(kept, key);
+    if (log.missing?.length) {
+      throw new BundleError(
+        'VIGIL_BUNDLE_LOG_INCONSISTENT',
+        `line 1 log.missing: the exporter found leaves missing from the store: ${log.missing.join(', ')}`,
+      );
+    }
+  }
+
+  // The auditor's own copy, not the one the bundle brings, is what counts.
+  private matchKept(kept: string, key: ReturnType<typeof parseVerifierKey>) {
+    const mine = guard('VIGIL_BUNDLE_LOG_INVALID', '--since-checkpoint', () =>
+      openCheckpoint(kept, [key]),
+    );
+    const since = this.since;
+    if (since === null) {
+      throw new BundleError(
+        'VIGIL_BUNDLE_LOG_INCONSISTENT',
+        `--since-checkpoint: the bundle proves nothing about the checkpoint of size ${mine.size} you kept; export it with --since-checkpoint`,
+      );
+    }
+    if (since.size !== mine.size || !since.rootHash.equals(mine.rootHash)) {
+      throw new BundleError(
+        'VIGIL_BUNDLE_LOG_INCONSISTENT',
+        `--since-checkpoint: the bundle proves consistency from a checkpoint of size ${since.size}, not from the one of size ${mine.size} you kept`,
+      );
+    }
   }
 
   /** The batch a checkpoint line closes is a leaf of the log. */
   inclusion(line: CheckpointLine, where: string): void {
-    if (!line.leaf) {
-      throw new BundleError(
-        'VIGIL_BUNDLE_LOG_PROOF_INVALID',
-        `${where}: has no leaf index and inclusion proof`,
-      );
-    }
     const { index, inclusion } = line.leaf;
     const hash = leafHash(logLeafBytes(line));
     guard('VIGIL_BUNDLE_LOG_PROOF_INVALID', `${where} leaf ${index}`, () =>

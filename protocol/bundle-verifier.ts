@@ -14,7 +14,7 @@ import type {
   RedactedLine,
   VerifyReport,
 } from './bundle.js';
-import { GENESIS_HASH, hashEvent } from './chain.js';
+import { chainHash, GENESIS_HASH, hashEvent } from './chain.js';
 
 interface Run {
   chain: AgentChain;
@@ -40,6 +40,8 @@ export class BundleVerifier {
   private readonly digest = createHash('sha256');
   private header: HeaderLine | null = null;
   private log: LogCheck | null = null;
+  private readonly caPem: string;
+  private readonly kept: string | undefined;
   private run: Run | null = null;
   private readonly done = new Map<string, AgentChain>();
   private readonly counts: BundleCounts = {
@@ -52,7 +54,14 @@ export class BundleVerifier {
   private last: string | null = null;
   private finished = false;
 
-  constructor(private readonly caPem: string) {}
+  /**
+   * @param options.sinceCheckpoint the log checkpoint the auditor kept
+   *   (signed note text): the bundle must prove the log extends it
+   */
+  constructor(caPem: string, options: { sinceCheckpoint?: string } = {}) {
+    this.caPem = caPem;
+    this.kept = options.sinceCheckpoint;
+  }
 
   /** Feeds the bytes of one line, without its newline. */
   line(bytes: Buffer): void {
@@ -125,15 +134,14 @@ export class BundleVerifier {
       checkpoints: this.counts.checkpoints,
       timeSpan:
         this.first && this.last ? { first: this.first, last: this.last } : null,
-      log: this.log?.report() ?? null,
+      log: this.log!.report(),
     };
   }
 
   private onHeader(header: HeaderLine): void {
     checkHeaderTrust(header, this.caPem);
     this.header = header;
-    if (header.log)
-      this.log = new LogCheck(header.collector.logKey, header.log);
+    this.log = new LogCheck(header.collector.logKey, header.log, this.kept);
   }
 
   private onAgent(agent: AgentLine, n: number): void {
@@ -176,16 +184,23 @@ export class BundleVerifier {
       );
     }
     const where = `line ${n} (agent ${run.chain.id}, seq ${seq})`;
-    if (entry.type === 'event' && entry.event.agent.id !== run.chain.id) {
+    if (
+      entry.type === 'event' &&
+      (entry.event.agent.id !== run.chain.id ||
+        entry.event.agent.vendor !== run.chain.vendor)
+    ) {
       throw fail(
         'VIGIL_BUNDLE_EVENT_MISPLACED',
         where,
-        `names agent ${entry.event.agent.id} but sits in agent ${run.chain.id}'s section`,
+        `names agent ${entry.event.agent.id} of vendor ${entry.event.agent.vendor} but sits in the section of agent ${run.chain.id} of vendor ${run.chain.vendor}`,
       );
     }
     if (run.last === null) startRun(run, entry, where);
     else linkTo(run, entry, seq, n, where);
-    const hash = entry.type === 'event' ? hashEvent(entry.event) : entry.hash;
+    const hash =
+      entry.type === 'event'
+        ? hashEvent(entry.event)
+        : chainHash(entry.prev, entry.body);
     run.last = { line: n, seq, hash, redacted: entry.type === 'redacted' };
     run.batchStart ??= seq;
     run.chain.lastSeq = seq;
@@ -240,7 +255,7 @@ export class BundleVerifier {
         `signature does not verify with agent ${run.chain.id}'s certificate`,
       );
     }
-    this.log?.inclusion(line, where);
+    this.log!.inclusion(line, where);
     run.batchStart = null;
     run.chain.checkpoints++;
     this.counts.checkpoints++;
@@ -319,7 +334,7 @@ function startRun(run: Run, entry: EventLine | RedactedLine, where: string) {
       "prev of an agent's first event is not the genesis hash",
     );
   }
-  run.chain.firstSeq = entry.type === 'event' ? entry.event.seq : entry.seq;
+  run.chain.firstSeq = seqOf(entry);
 }
 
 function linkTo(
@@ -352,14 +367,23 @@ function linkTo(
     run.pendingGap = { line: n, seq, missing: last.seq + 1 };
     return;
   }
-  if (entry.type === 'event' && entry.event.prev !== last.hash) {
+  // Redacted entries carry their prev too: every link is checked.
+  if (prevOf(entry) !== last.hash) {
     const what = last.redacted ? 'redacted hash' : 'hash';
     throw fail(
       'VIGIL_BUNDLE_LINK_BROKEN',
       `line ${last.line} (agent ${run.chain.id}, seq ${last.seq})`,
-      `${what} does not match the next event's prev`,
+      `${what} does not match the next entry's prev`,
     );
   }
+}
+
+function seqOf(entry: EventLine | RedactedLine): number {
+  return entry.type === 'event' ? entry.event.seq : entry.seq;
+}
+
+function prevOf(entry: EventLine | RedactedLine): string {
+  return entry.type === 'event' ? entry.event.prev : entry.prev;
 }
 
 function throwPendingGap(run: Run): void {
@@ -377,8 +401,12 @@ function fail(code: BundleErrorCode, where: string, what: string) {
 }
 
 /** Verifies a whole bundle held in memory (tests, small exports). */
-export function verifyBundle(text: string, caPem: string): VerifyReport {
-  const verifier = new BundleVerifier(caPem);
+export function verifyBundle(
+  text: string,
+  caPem: string,
+  options: { sinceCheckpoint?: string } = {},
+): VerifyReport {
+  const verifier = new BundleVerifier(caPem, options);
   const bytes = Buffer.from(text, 'utf8');
   let start = 0;
   for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {

@@ -26,7 +26,7 @@ export interface HeaderLine {
   ca: string;
   collector: { caFingerprint: string; signingCert: string; logKey: string };
   /** The transparency log at export time (issue 7). */
-  log?: BundleLog;
+  log: BundleLog;
 }
 
 export interface BundleLog {
@@ -51,11 +51,16 @@ export interface EventLine {
   event: AccessEvent;
 }
 
-/** An event the filters leave out: its place in the chain and its hash. */
+/**
+ * An event the filters leave out: its seq, its link to the entry before
+ * and the hash of its content, from which its chain hash follows
+ * (protocol/chain.ts chainHash); what it said stays hidden.
+ */
 export interface RedactedLine {
   type: 'redacted';
   seq: number;
-  hash: string;
+  prev: string;
+  body: string;
 }
 
 /** Closes one batch of the current agent, right after its last entry. */
@@ -65,7 +70,7 @@ export interface CheckpointLine {
   checkpoint: Checkpoint;
   signature: string;
   /** The batch's leaf in the log and its inclusion proof at header.log. */
-  leaf?: { index: number; inclusion: string[] };
+  leaf: { index: number; inclusion: string[] };
 }
 
 export interface BundleCounts {
@@ -132,5 +137,5 @@ export interface VerifyReport {
   checkpoints: number;
   /** Earliest and latest time of the events shown in full; null if none. */
   timeSpan: { first: string; last: string } | null;
-  log: LogReport | null;
+  log: LogReport;
 }

@@ -23,10 +23,22 @@ export function canonicalBytes(value: unknown): Buffer {
   return Buffer.from(canonicalize(value), 'utf8');
 }
 
+// Text that is not Unicode: other JSON readers (jq among them) refuse it,
+// so what one reader hashes another could not even read.
+const LONE_SURROGATE =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function serialize(value: unknown): string | undefined {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
+      if (LONE_SURROGATE.test(value)) {
+        throw new ProtocolError(
+          'VIGIL_CANONICAL_INVALID',
+          'a string holds a lone UTF-16 surrogate, which RFC 8785 (I-JSON) forbids',
+        );
+      }
+      return JSON.stringify(value);
     case 'boolean':
       return JSON.stringify(value);
     case 'number':
@@ -51,6 +63,24 @@ function serialize(value: unknown): string | undefined {
   }
 }
 
+/**
+ * The canonical members of a plain object, sorted, each as `"key":value`,
+ * members without a JSON form left out. Joined with commas inside braces
+ * they are its canonical form; callers that need the form of the object
+ * with one member left out skip that member instead of serializing twice.
+ */
+export function canonicalMembers(
+  record: Record<string, unknown>,
+): [key: string, text: string][] {
+  const members: [string, string][] = [];
+  for (const key of Object.keys(record).sort()) {
+    const member = serialize(record[key]);
+    if (member !== undefined)
+      members.push([key, `${JSON.stringify(key)}:${member}`]);
+  }
+  return members;
+}
+
 function serializeObject(value: object): string | undefined {
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') {
@@ -60,13 +90,7 @@ function serializeObject(value: object): string | undefined {
     // As JSON.stringify: members without a JSON form become null.
     return `[${value.map((item: unknown) => serialize(item) ?? 'null').join(',')}]`;
   }
-  const record = value as Record<string, unknown>;
-  let text = '';
-  for (const key of Object.keys(record).sort()) {
-    const member = serialize(record[key]);
-    // As JSON.stringify: members without a JSON form are left out.
-    if (member === undefined) continue;
-    text += `${text === '' ? '' : ','}${JSON.stringify(key)}:${member}`;
-  }
-  return `{${text}}`;
+  // As JSON.stringify: members without a JSON form are left out.
+  const members = canonicalMembers(value as Record<string, unknown>);
+  return `{${members.map(([, text]) => text).join(',')}}`;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalBytes } from './canonical.js';
+import { canonicalize, canonicalMembers } from './canonical.js';
 import { ProtocolError } from './errors.js';
 import type { AccessEvent } from './event.js';
 
@@ -10,9 +10,45 @@ export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** SHA-256 over the event's RFC 8785 canonical form (DESIGN section 2). */
+/**
+ * An event's hash in the chain (DESIGN section 2, as refined in
+ * docs/architecture.md): SHA-256 over the RFC 8785 form of
+ * `{body, prev}`, where `body` is the hex SHA-256 of the event's canonical
+ * form without `prev`. The event's content and its link are committed to
+ * apart, so an export can show an event as `{prev, body}` alone and the
+ * link from the event before it still verifies.
+ */
 export function hashEvent(event: AccessEvent): string {
-  return sha256Hex(canonicalBytes(event));
+  return chainHash(event.prev, sha256Hex(eventTexts(event).body));
+}
+
+/** The chain hash of an event from its `prev` and its body hash. */
+export function chainHash(prev: string, body: string): string {
+  // The canonical form of {body, prev}: both are hex, nothing to escape.
+  return sha256Hex(`{"body":"${body}","prev":"${prev}"}`);
+}
+
+/**
+ * The event's canonical text (what the collector stores) and the canonical
+ * text of its body (the event without `prev`), from one serialization.
+ */
+export function eventTexts(event: AccessEvent): { text: string; body: string } {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    const text = canonicalize(event);
+    return { text, body: text };
+  }
+  const members = canonicalMembers(event as unknown as Record<string, unknown>);
+  const join = (list: [string, string][]) =>
+    `{${list.map(([, member]) => member).join(',')}}`;
+  return {
+    text: join(members),
+    body: join(members.filter(([key]) => key !== 'prev')),
+  };
+}
+
+/** The chain hash of an event given as its stored canonical text. */
+export function hashCanonicalEvent(text: string): string {
+  return hashEvent(JSON.parse(text) as AccessEvent);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   fsyncSync,
@@ -12,6 +12,7 @@ import type {
   BundleLine,
   ManifestLine,
 } from '../../protocol/bundle.js';
+import { BundleError } from '../../protocol/bundle.js';
 import { signCanonical } from '../../protocol/sign.js';
 
 /** Bytes gathered before one write(2): large enough to keep syscalls rare. */
@@ -29,10 +30,22 @@ export class BundleWriter {
   private pending = 0;
   private readonly partial: string;
 
+  private closed = false;
+
   constructor(private readonly out: string) {
-    this.partial = `${out}.partial`;
-    // Events name people and files: readable by the exporting user only.
-    this.fd = openSync(this.partial, 'w', 0o600);
+    // A fresh name opened exclusively: nothing planted at the path (a
+    // symlink, a looser file) is followed or reused. Events name people
+    // and files: readable by the exporting user only.
+    this.partial = `${out}.${randomBytes(6).toString('hex')}.partial`;
+    try {
+      this.fd = openSync(this.partial, 'wx', 0o600);
+    } catch (error) {
+      throw new BundleError(
+        'VIGIL_EXPORT_INVALID',
+        `--out: ${out} cannot be written (${(error as { code?: string }).code ?? 'error'}); give a file in an existing folder`,
+        { cause: error },
+      );
+    }
   }
 
   /** Appends one line given as its JSON text (no newline). */
@@ -60,17 +73,32 @@ export class BundleWriter {
     this.chunks.push(text);
     this.flush();
     fsyncSync(this.fd);
-    closeSync(this.fd);
-    renameSync(this.partial, this.out);
+    this.close();
+    try {
+      renameSync(this.partial, this.out);
+    } catch (error) {
+      rmSync(this.partial, { force: true });
+      throw new BundleError(
+        'VIGIL_EXPORT_INVALID',
+        `--out: ${this.out} cannot be replaced (${(error as { code?: string }).code ?? 'error'})`,
+        { cause: error },
+      );
+    }
   }
 
   /** Gives up: the partial file is removed. */
   abort(): void {
     try {
-      closeSync(this.fd);
+      this.close();
     } finally {
       rmSync(this.partial, { force: true });
     }
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
   }
 
   private flush(): void {

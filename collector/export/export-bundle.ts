@@ -1,8 +1,13 @@
 import type { BundleCounts, HeaderLine } from '../../protocol/bundle.js';
 import { BUNDLE_FORMAT } from '../../protocol/bundle.js';
+import { eventTexts, sha256Hex } from '../../protocol/chain.js';
 import type { AccessEvent } from '../../protocol/event.js';
 import type { CollectorIdentity } from '../data-dir.js';
-import type { AgentRow, BatchRow, CollectorStore } from '../store/store.js';
+import type {
+  AgentRow,
+  CollectorStore,
+  ExportBatchRow,
+} from '../store/store.js';
 import { exportLog, type ExportLog } from '../tlog/export-log.js';
 import { BundleWriter } from './bundle-writer.js';
 import {
@@ -28,7 +33,7 @@ export interface ExportSummary {
 /** One agent's whole batches from its first to its last one in the filter. */
 interface AgentPlan {
   agent: AgentRow;
-  batches: BatchRow[];
+  batches: ExportBatchRow[];
   events: number;
 }
 
@@ -57,7 +62,7 @@ export function exportBundle(
   const counts = { agents: 0, checkpoints: 0, events: 0, redacted: 0 };
   const writer = new BundleWriter(out);
   try {
-    writer.line(header(identity, options, log));
+    writer.line(header(identity, options, filter, log));
     const progress = () =>
       options.onProgress?.(counts.events + counts.redacted, total);
     for (const plan of plans) {
@@ -95,13 +100,14 @@ function planAgent(
 function header(
   identity: CollectorIdentity,
   options: ExportOptions,
+  filter: ExportFilter,
   log: ExportLog,
 ): HeaderLine {
   return {
     type: 'header',
     format: BUNDLE_FORMAT,
     createdAt: (options.now ?? new Date()).toISOString(),
-    range: { from: options.from, to: options.to },
+    range: filter.range,
     filters: {
       vendor: options.vendor ?? null,
       agent: options.agent ?? null,
@@ -140,16 +146,16 @@ function writeAgent(
   });
   counts.agents++;
   for (const batch of plan.batches) {
-    for (const row of store.eventsIn(
-      agent.id,
-      batch.first_seq,
-      batch.last_seq,
-    )) {
-      if (filter.event(JSON.parse(row.canonical) as AccessEvent)) {
+    const rows = store.eventsIn(agent.id, batch.first_seq, batch.last_seq);
+    for (const row of rows) {
+      const event = JSON.parse(row.canonical) as AccessEvent;
+      if (filter.event(event)) {
         writer.raw(`{"type":"event","event":${row.canonical}}`);
         counts.events++;
       } else {
-        writer.line({ type: 'redacted', seq: row.seq, hash: row.hash });
+        // From the stored text itself, not the stored hash column.
+        const body = sha256Hex(eventTexts(event).body);
+        writer.line({ type: 'redacted', seq: row.seq, prev: event.prev, body });
         counts.redacted++;
       }
     }

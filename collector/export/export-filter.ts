@@ -13,6 +13,8 @@ export interface ExportFilterOptions {
 }
 
 export interface ExportFilter {
+  /** The range as written in the bundle: RFC 3339 in UTC. */
+  range: { from: string; to: string };
   /** Whether an agent's events are exported at all. */
   agent(id: string, vendor: string): boolean;
   /** Whether an event of a selected agent is shown in full. */
@@ -31,6 +33,10 @@ export function exportFilter(options: ExportFilterOptions): ExportFilter {
   }
   const matches = pathMatcher(options.path);
   return {
+    range: {
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+    },
     agent: (id, vendor) =>
       (options.vendor === undefined || vendor === options.vendor) &&
       (options.agent === undefined || id === options.agent),
@@ -41,15 +47,33 @@ export function exportFilter(options: ExportFilterOptions): ExportFilter {
   };
 }
 
+// A date alone means its midnight in UTC; anything else must be RFC 3339
+// with a zone, so that no local clock changes what is exported.
+const TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2}))?$/;
+
 function parseTime(value: string, name: string): number {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) {
+  const match = TIME.exec(value);
+  if (!match || !fieldsInRange(match.slice(1).map(Number))) {
     throw new BundleError(
       'VIGIL_EXPORT_INVALID',
-      `${name}: is not an ISO 8601 time (e.g. 2026-12-04T00:00:00Z)`,
+      `${name}: "${value.slice(0, 40)}" is not a date (2026-12-04) or an ` +
+        'RFC 3339 time with its zone (2026-12-04T09:30:00+08:00)',
     );
   }
-  return ms;
+  return Date.parse(match[4] === undefined ? `${value}T00:00:00Z` : value);
+}
+
+// Date.parse would roll 2026-02-31 over into March instead of refusing it.
+function fieldsInRange([year, month, day, hour, minute, second]: number[]) {
+  const days = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  return (
+    month! >= 1 &&
+    month! <= 12 &&
+    day! >= 1 &&
+    day! <= days &&
+    (Number.isNaN(hour) || (hour! <= 23 && minute! <= 59 && second! <= 59))
+  );
 }
 
 function pathMatcher(glob: string | undefined) {

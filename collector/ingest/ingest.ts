@@ -1,5 +1,4 @@
-import { canonicalize } from '../../protocol/canonical.js';
-import { sha256Hex } from '../../protocol/chain.js';
+import { chainHash, eventTexts, sha256Hex } from '../../protocol/chain.js';
 import {
   verifyBatch,
   type Batch,
@@ -106,6 +105,18 @@ export class Ingest {
           `(${agent.id})`,
       );
     }
+    // The vendor is the certificate's, not the agent's word: a policy or an
+    // export by vendor must not see one vendor's events under another.
+    const stray = batch.events.findIndex(
+      (e) => e.agent.vendor !== agent.vendor,
+    );
+    if (stray >= 0) {
+      throw new CollectorError(
+        'VIGIL_AGENT_MISMATCH',
+        `events/${stray}/agent/vendor names another vendor than the client ` +
+          `certificate (${agent.vendor})`,
+      );
+    }
     const hashed = hashEvents(batch);
     verifyBatch(
       batch,
@@ -165,8 +176,8 @@ export class Ingest {
 // over, so both are computed once, before the transaction.
 function hashEvents(batch: Batch): HashedEvent[] {
   return batch.events.map((event) => {
-    const text = canonicalize(event);
-    return { event, text, hash: sha256Hex(text) };
+    const { text, body } = eventTexts(event);
+    return { event, text, hash: chainHash(event.prev, sha256Hex(body)) };
   });
 }
 

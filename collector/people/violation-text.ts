@@ -4,30 +4,26 @@ import type {
   ViolationSummary,
 } from './violation-view.js';
 
-/** One line per violation: when, severity, who, what, and why. */
-export function formatViolation(v: ViolationSummary): string {
-  const rule = `${v.severity.toUpperCase()} ${v.policy}/${v.rule}`;
-  if (!v.event) {
-    return `#${v.id} ${v.createdAt} ${rule}: agent ${v.agent}\n    ${v.reason}`;
-  }
-  const e = v.event;
-  const who = e.user
-    ? e.user.login === 'unset'
-      ? e.user.name
-      : e.user.login
-    : 'unknown user';
-  const proc = e.process ? ` via ${e.process.name}` : '';
-  return (
-    `#${v.id} ${e.time} ${rule}: ${who}${proc} ${e.action} ${e.path ?? ''} ` +
-    `(${e.outcome})\n    ${v.reason}`
-  );
+/**
+ * How each line shows what a vendor's machine chose; the CLI passes
+ * cli/printable.ts, so that no control character reaches a terminal.
+ */
+export type ShowText = (text: string) => string;
+
+/**
+ * One violation, when, severity, who, what, and on a second line why; each
+ * line passed through `show`, so a line break in a login or a reason
+ * cannot forge a line of its own.
+ */
+export function formatViolation(v: ViolationSummary, show: ShowText): string {
+  return violationLines(v).map(show).join('\n');
 }
 
-/** A violation in full: the line above, its status, event(s) and history. */
-export function formatDetail(detail: ViolationDetail): string {
+/** A violation in full: the lines above, its status, event(s) and history. */
+export function formatDetail(detail: ViolationDetail, show: ShowText): string {
   const v = detail.violation;
   const lines = [
-    formatViolation(v),
+    ...violationLines(v),
     `    status ${v.status}; agent ${v.agent}` +
       (v.vendor ? ` (vendor ${v.vendor})` : '') +
       `; flagged ${v.createdAt}`,
@@ -42,12 +38,40 @@ export function formatDetail(detail: ViolationDetail): string {
   lines.push(
     detail.history.length > 0 ? '    history:' : '    history: none yet',
   );
-  for (const entry of detail.history)
+  for (const entry of detail.history) {
     lines.push(`      ${formatHistory(entry)}`);
-  return lines.join('\n');
+  }
+  return lines.map(show).join('\n');
 }
 
+/**
+ * One triage step, as typed: a note keeps its line breaks (a CSV cell holds
+ * them; formatDetail passes the step through its `show`).
+ */
 export function formatHistory(h: HistoryEntry): string {
   const note = h.note ? `: ${h.note}` : '';
   return `${h.at} ${h.actor} (${h.role}) ${h.action} ${h.from} -> ${h.to}${note}`;
+}
+
+function violationLines(v: ViolationSummary): [string, string] {
+  const rule = `${v.severity.toUpperCase()} ${v.policy}/${v.rule}`;
+  if (!v.event) {
+    return [`#${v.id} ${v.createdAt} ${rule}: agent ${v.agent}`, reason(v)];
+  }
+  const e = v.event;
+  const who = e.user
+    ? e.user.login === 'unset'
+      ? e.user.name
+      : e.user.login
+    : 'unknown user';
+  const proc = e.process ? ` via ${e.process.name}` : '';
+  return [
+    `#${v.id} ${e.time} ${rule}: ${who}${proc} ${e.action} ${e.path ?? ''} ` +
+      `(${e.outcome})`,
+    reason(v),
+  ];
+}
+
+function reason(v: ViolationSummary): string {
+  return `    ${v.reason}`;
 }

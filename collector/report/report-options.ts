@@ -51,7 +51,7 @@ export function resolveReportOptions(
 ): ReportOptions {
   const format = readFormat(args.format);
   const lang = args.lang === undefined ? langFromEnv(env) : readLang(args.lang);
-  const timezone = readTimezone(args.tz);
+  const timezone = readTimezone(args.tz, env);
   const untilMs =
     args.until === undefined
       ? now.getTime()
@@ -107,15 +107,31 @@ function readLang(text: string): ReportLang {
   return known;
 }
 
-function readTimezone(text: string | undefined): string {
+function readTimezone(
+  text: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string {
   const zone = canonicalTimezone(text ?? systemTimezone());
-  if (zone === undefined) {
+  if (zone !== undefined) return zone;
+  const examples = '(examples: UTC, Asia/Shanghai)';
+  if (text !== undefined) {
     throw invalid(
       '--tz',
-      `"${clip(text)}" is not an IANA timezone (examples: UTC, Asia/Shanghai)`,
+      `"${clip(text)}" is not an IANA timezone ${examples}`,
     );
   }
-  return zone;
+  // No --tz: the zone came from the TZ variable or from /etc/localtime.
+  if (env.TZ !== undefined) {
+    throw invalid(
+      'TZ',
+      `the environment variable holds "${clip(env.TZ)}", which is not an ` +
+        `IANA timezone ${examples}; set it to one or give --tz`,
+    );
+  }
+  throw invalid(
+    '--tz',
+    "the system's timezone (/etc/localtime) is not one Node knows; give --tz",
+  );
 }
 
 function readTime(

@@ -1,17 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import {
-  accessSync,
-  closeSync,
-  constants,
-  fchmodSync,
-  fsyncSync,
-  openSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { CollectorError } from '../errors.js';
 
 /** Reports name people and files: readable by their owner only. */
@@ -35,29 +24,13 @@ export function checkReportOut(out: string): void {
 }
 
 /**
- * Writes the report whole or not at all: into a new file of mode 0600
- * beside `out`, flushed, then renamed over it. A reader never sees half a
- * report, an old file's wider mode is not kept, and a symlink at `out` is
- * replaced rather than followed.
+ * Writes the report whole or not at all, at mode 0600, replacing a symlink
+ * at `out` rather than following it (see writeFileAtomic).
  */
 export function writeReportFile(out: string, text: string): void {
-  const file = resolve(out);
-  const temp = join(
-    dirname(file),
-    `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
-  );
   try {
-    const fd = openSync(temp, 'wx', REPORT_FILE_MODE);
-    try {
-      fchmodSync(fd, REPORT_FILE_MODE); // whatever the umask
-      writeFileSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, file);
+    writeFileAtomic(out, text, REPORT_FILE_MODE);
   } catch (error) {
-    rmSync(temp, { force: true });
     throw unwritable(out, error);
   }
 }

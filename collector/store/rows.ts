@@ -26,6 +26,9 @@ export interface BatchRow {
   leaf: number | null;
 }
 
+/** A batch as an export reads it: without its receipt. */
+export type ExportBatchRow = Omit<BatchRow, 'receipt' | 'received_at'>;
+
 export interface EventRow {
   agent: string;
   seq: number;

@@ -250,7 +250,9 @@ export const LIMIT_LOAD_SQL = {
 
 /* Signed export (collector/export, issue 6). */
 export const EXPORT_SQL = {
-  batchesOf: 'SELECT * FROM batches WHERE agent = ? ORDER BY first_seq',
+  // Not the receipts: an export reads every batch of an agent.
+  batchesOf: `SELECT agent, first_seq, last_seq, head, checkpoint, signature,
+    leaf FROM batches WHERE agent = ? ORDER BY first_seq`,
   eventsIn: `SELECT * FROM events
     WHERE agent = ? AND seq BETWEEN ? AND ? ORDER BY seq`,
 } as const;

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type {
   AgentRow,
   BatchRow,
+  ExportBatchRow,
   EventRow,
   ViolationRow,
   StoredViolation,
@@ -429,8 +430,8 @@ export class CollectorStore {
   /* Signed export (collector/export, issue 6). */
 
   /** Every stored batch of `agent`, by first seq. */
-  batchesOf(agent: string): BatchRow[] {
-    return this.st(EXPORT_SQL.batchesOf).all(agent) as BatchRow[];
+  batchesOf(agent: string): ExportBatchRow[] {
+    return this.st(EXPORT_SQL.batchesOf).all(agent) as ExportBatchRow[];
   }
 
   /** Stored events of `agent` with seq in [from, to], in seq order. */

@@ -7,16 +7,20 @@ import {
 import { logLeafBytes } from '../../protocol/log-leaf.js';
 import { leafHash, MemoryNodes, MerkleLog } from '../../protocol/merkle.js';
 import type { CollectorIdentity } from '../data-dir.js';
-import type { BatchRow, CollectorStore, LeafRow } from '../store/store.js';
+import type {
+  CollectorStore,
+  ExportBatchRow,
+  LeafRow,
+} from '../store/store.js';
 import { BundleError } from '../../protocol/bundle.js';
 
 /** The log part of an export: header fields and a proof per batch. */
 export interface ExportLog {
   header: BundleLog;
   summary: { size: number; since: number | null; missing: string[] };
-  /** The batch's leaf index and inclusion proof, if it is in the log. */
-  inclusion(batch: BatchRow): {
-    leaf?: { index: number; inclusion: string[] };
+  /** The batch's leaf index and its inclusion proof. */
+  inclusion(batch: ExportBatchRow): {
+    leaf: { index: number; inclusion: string[] };
   };
 }
 
@@ -53,7 +57,13 @@ export function exportLog(
     summary: { size, since, missing },
     inclusion(batch) {
       const index = positions.get(key(batch.agent, batch.last_seq));
-      if (index === undefined) return {};
+      if (index === undefined) {
+        // Every stored batch has a leaf once ingest has adopted old ones.
+        throw new BundleError(
+          'VIGIL_EXPORT_INVALID',
+          `agent ${batch.agent} seq ${batch.first_seq}..${batch.last_seq}: the batch has no leaf in the log; start the collector once to give it one`,
+        );
+      }
       const proof = encode(tree.inclusionProof(index, size));
       return { leaf: { index, inclusion: proof } };
     },

@@ -21,7 +21,7 @@ import type { ReplayReport } from '../../collector/policy/replay.js';
 import { StoreLimitCounter } from '../../collector/policy/store-limit-counter.js';
 import { CollectorStore } from '../../collector/store/store.js';
 import { canonicalize } from '../../protocol/canonical.js';
-import { sha256Hex } from '../../protocol/chain.js';
+import { hashEvent } from '../../protocol/chain.js';
 import type { AccessEvent } from '../../protocol/event.js';
 import { event, user } from '../collector/policy/helpers.js';
 
@@ -76,7 +76,7 @@ function fillStore(): void {
   store.transaction(() => {
     for (const e of events) {
       const canonical = canonicalize(e);
-      const hash = sha256Hex(canonical);
+      const hash = hashEvent(e);
       store.insertEvent({ agent: e.agent.id, seq: e.seq, hash, canonical });
       for (const d of set.evaluate(e, counter)) {
         store.insertViolation({

@@ -11,6 +11,14 @@ import {
 } from '../collector/live-collector.js';
 import { runVigil } from './run-vigil.js';
 
+/** A login and a path a vendor's machine chose to fool a terminal. */
+const HOSTILE_LOGIN = 'eve\x1b[31m\nFORGED LINE\r';
+const HOSTILE_PATH = '/srv/records/invoice\u202Efdp\x1b[2J\u2028.csv';
+/** Every character a terminal would obey or that hides or reorders text. */
+const HIDDEN =
+  // eslint-disable-next-line no-control-regex -- the point of the test
+  /[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/;
+
 describe('vigil violations', () => {
   let fx: LiveCollector;
   let remote: (token: string) => string[];
@@ -21,6 +29,7 @@ describe('vigil violations', () => {
     await fx.sender.send([access('/srv/records/b.csv', 'carol', 'delete')]);
     // An open watchdog violation with an event, next to the policy ones.
     await fx.sender.send([heartbeat(['/srv/records'])]);
+    await fx.sender.send([access(HOSTILE_PATH, HOSTILE_LOGIN)]);
     remote = (token) => [
       '--collector',
       fx.collector.url,
@@ -286,6 +295,67 @@ describe('vigil violations', () => {
       ]);
       expect(out.code).toBe(1);
       expect(out.stderr).toContain('VIGIL_API_UNREACHABLE');
+    });
+  });
+
+  describe('when a vendor chose control characters (text output)', () => {
+    let id: number;
+
+    beforeAll(async () => {
+      const out = await runVigil([
+        'violations',
+        'list',
+        '--data',
+        fx.identity.dir,
+        '--json',
+      ]);
+      const views = JSON.parse(out.stdout) as ViolationView[];
+      // JSON output is unchanged: its escaping already shows everything.
+      const hostile = views.find((v) => v.event?.path === HOSTILE_PATH);
+      expect(hostile?.event.user?.login).toBe(HOSTILE_LOGIN);
+      id = hostile!.id;
+      const resolved = await runVigil([
+        'violations',
+        'resolve',
+        String(id),
+        ...remote(fx.tokens.analyst),
+        '--note',
+        'ok\x1b[8m\nvigil: forged note',
+      ]);
+      expect(resolved.code).toBe(0);
+      expect(resolved.stdout).not.toMatch(HIDDEN);
+    });
+
+    it('list prints each violation on its two lines, escapes visible', async () => {
+      const out = await runVigil([
+        'violations',
+        'list',
+        '--data',
+        fx.identity.dir,
+      ]);
+      expect(out.code).toBe(0);
+      expect(out.stdout).not.toMatch(HIDDEN);
+      const line = out.stdout.split('\n').find((l) => l.startsWith(`#${id} `));
+      expect(line).toContain(
+        'eve\\x1b[31m\\nFORGED LINE\\r via cat read ' +
+          '/srv/records/invoice[U+202E]fdp\\x1b[2J[U+2028].csv (success)',
+      );
+      expect(out.stdout).not.toMatch(/^FORGED LINE/m);
+    });
+
+    it('show prints the event and the note without obeying them', async () => {
+      const out = await runVigil([
+        'violations',
+        'show',
+        String(id),
+        '--data',
+        fx.identity.dir,
+      ]);
+      expect(out.code).toBe(0);
+      expect(out.stdout).not.toMatch(HIDDEN);
+      expect(out.stdout).toContain('"path":"/srv/records/invoice[U+202E]fdp');
+      expect(out.stdout).toContain('ok\\x1b[8m\\nvigil: forged note');
+      expect(out.stdout).not.toMatch(/^vigil: forged note/m);
     });
   });
 });

@@ -217,7 +217,7 @@ describe('exportBundle', () => {
             line.event.path = '/srv/records/other.csv';
         }),
       'VIGIL_BUNDLE_LINK_BROKEN',
-      /^line \d+ \(agent \S+, seq 8\): hash does not match the next event's prev$/,
+      /^line \d+ \(agent \S+, seq 8\): hash does not match the next entry's prev$/,
     );
     add(
       'an event removed',
@@ -246,7 +246,7 @@ describe('exportBundle', () => {
           if (line?.type === 'event') line.event.agent.id = globex.id;
         }),
       'VIGIL_BUNDLE_EVENT_MISPLACED',
-      /seq 9\): names agent \S+ but sits in agent \S+'s section$/,
+      /seq 9\): names agent \S+ of vendor acme but sits in the section of agent \S+ of vendor acme$/,
     );
     add(
       'a checkpoint signature forged',
@@ -285,10 +285,10 @@ describe('exportBundle', () => {
       () =>
         tampered((l) => {
           const line = l[lineOf(a(), 6)];
-          if (line?.type === 'redacted') line.hash = 'f'.repeat(64);
+          if (line?.type === 'redacted') line.body = 'f'.repeat(64);
         }),
       'VIGIL_BUNDLE_LINK_BROKEN',
-      /seq 6\): redacted hash does not match the next event's prev$/,
+      /seq 6\): redacted hash does not match the next entry's prev$/,
     );
     add(
       'the agent sections reordered',

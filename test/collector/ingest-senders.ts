@@ -10,7 +10,7 @@ import { buildBatch } from '../../protocol/batch.js';
 import {
   GENESIS_HASH,
   hashEvent,
-  sha256Hex,
+  hashCanonicalEvent,
   verifyChainLinks,
 } from '../../protocol/chain.js';
 import type { AccessEvent } from '../../protocol/event.js';
@@ -53,8 +53,13 @@ export function senderOf(state: AgentState): Sender {
   const mtls = new Agent({
     connect: { ca: state.caPem, cert: state.certPem, key: state.privateKeyPem },
   });
+  VENDORS.set(state.identity.agentId, state.identity.vendor);
   return { state, id: state.identity.agentId, mtls };
 }
+
+// The vendor of each agent made here: ingest refuses events that name
+// another vendor than the agent's certificate.
+const VENDORS = new Map<string, string>();
 
 /** `count` chained read events of `agent` from seq `from`. */
 export function chainEvents(
@@ -71,7 +76,11 @@ export function chainEvents(
       seq,
       prev,
       time: `${day}T10:00:${String(seq % 60).padStart(2, '0')}.123Z`,
-      agent: { id: agent, vendor: 'acme', host: 'build-7' },
+      agent: {
+        id: agent,
+        vendor: VENDORS.get(agent) ?? 'acme',
+        host: 'build-7',
+      },
       source: 'audit',
       action: 'read',
       outcome: 'success',
@@ -150,7 +159,7 @@ export function verifyStoredChains(dataDir: string): Map<string, number> {
         .prepare('SELECT * FROM events WHERE agent = ? ORDER BY seq')
         .all(agent.id) as { seq: number; hash: string; canonical: string }[];
       for (const row of rows) {
-        if (sha256Hex(row.canonical) !== row.hash) {
+        if (hashCanonicalEvent(row.canonical) !== row.hash) {
           throw new Error(`${agent.id} seq ${row.seq}: hash differs`);
         }
       }

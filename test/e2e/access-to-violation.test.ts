@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   hashEvent,
-  sha256Hex,
+  hashCanonicalEvent,
   verifyChainLinks,
 } from '../../protocol/chain.js';
 import type { AccessEvent } from '../../protocol/event.js';
@@ -197,7 +197,9 @@ describe.runIf(ready)(
         .all() as { seq: number; hash: string; canonical: string }[];
       db.close();
       expect(rows.length).toBeGreaterThan(5);
-      for (const row of rows) expect(sha256Hex(row.canonical)).toBe(row.hash);
+      for (const row of rows) {
+        expect(hashCanonicalEvent(row.canonical)).toBe(row.hash);
+      }
       const events = rows.map((r) => JSON.parse(r.canonical) as AccessEvent);
       expect(events[0]!.seq).toBe(1);
       const head = verifyChainLinks(events);

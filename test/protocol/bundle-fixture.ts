@@ -5,7 +5,7 @@ import type {
   BundleLine,
   HeaderLine,
 } from '../../protocol/bundle.js';
-import { hashEvent } from '../../protocol/chain.js';
+import { eventTexts, sha256Hex } from '../../protocol/chain.js';
 import type { AccessEvent } from '../../protocol/event.js';
 import { generateRsaKeyPair } from '../../protocol/keys.js';
 import { signCheckpoint } from '../../protocol/log-checkpoint.js';
@@ -44,7 +44,7 @@ export function makeKeys(): BundleKeys {
 
 function pair(ca: CertAndKey, cn: string, usage: 'signing' | 'client') {
   const keys = generateRsaKeyPair();
-  const subject = usage === 'client' ? { cn, o: 'acme' } : { cn };
+  const subject = usage === 'client' ? { cn, o: 'acme-sub' } : { cn };
   return {
     certPem: issueCertificate(ca, keys.publicKeyPem, subject, usage),
     privateKeyPem: keys.privateKeyPem,
@@ -52,10 +52,11 @@ function pair(ca: CertAndKey, cn: string, usage: 'signing' | 'client') {
 }
 
 /** An event shown in full, or redacted to its seq and hash. */
-export type Entry = AccessEvent | { seq: number; hash: string };
+export type Entry = AccessEvent | { seq: number; prev: string; body: string };
 
 export function redacted(event: AccessEvent): Entry {
-  return { seq: event.seq, hash: hashEvent(event) };
+  const body = sha256Hex(eventTexts(event).body);
+  return { seq: event.seq, prev: event.prev, body };
 }
 
 export interface BundleParts {
@@ -176,15 +177,15 @@ function agentLine(keys: BundleKeys): BundleLine {
   return {
     type: 'agent',
     id: AGENT_ID,
-    vendor: 'acme',
+    vendor: 'acme-sub',
     certificate: keys.agent.certPem,
   };
 }
 
 function entryLine(entry: Entry): BundleLine {
-  return 'prev' in entry
-    ? { type: 'event', event: entry }
-    : { type: 'redacted', seq: entry.seq, hash: entry.hash };
+  return 'body' in entry
+    ? { type: 'redacted', seq: entry.seq, prev: entry.prev, body: entry.body }
+    : { type: 'event', event: entry };
 }
 
 function leafOf(batch: Batch) {

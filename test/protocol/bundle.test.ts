@@ -60,7 +60,7 @@ describe('verifyBundle', () => {
       expect(report.agents).toEqual([
         {
           id: AGENT_ID,
-          vendor: 'acme',
+          vendor: 'acme-sub',
           firstSeq: 1,
           lastSeq: 6,
           events: 4,
@@ -73,6 +73,22 @@ describe('verifyBundle', () => {
         size: 2,
         included: 2,
       });
+    });
+  });
+
+  describe('when a shown event before a redacted one was forged', () => {
+    it('rejects it: the redacted entry carries the prev that binds it', () => {
+      const forged = { ...events[0]!, path: '/srv/forged.txt' };
+      const entries = [forged, redacted(events[1]!), ...events.slice(2)];
+      expect(
+        rejects(
+          writeBundle(keys, { batches, entries }),
+          keys.ca.certPem,
+          'VIGIL_BUNDLE_LINK_BROKEN',
+        ),
+      ).toBe(
+        `line 3 (agent ${AGENT_ID}, seq 1): hash does not match the next entry's prev`,
+      );
     });
   });
 
@@ -130,6 +146,54 @@ describe('verifyBundle', () => {
         included: 2,
         since: { size: 3, appended: 4 },
       });
+    });
+
+    it("checks the earlier checkpoint against the auditor's own copy", () => {
+      const noteOf = (text: string, at: 'checkpoint' | 'since') => {
+        const head = JSON.parse(text.slice(0, text.indexOf('\n'))) as {
+          log: { checkpoint: string; since?: { checkpoint: string } };
+        };
+        return at === 'since'
+          ? head.log.since!.checkpoint
+          : head.log.checkpoint;
+      };
+      const from3 = writeBundle(keys, { batches, otherLeaves: 5, since: 3 });
+      const from4 = writeBundle(keys, { batches, otherLeaves: 5, since: 4 });
+      const kept3 = noteOf(from3, 'since');
+      expect(
+        verifyBundle(from3, keys.ca.certPem, { sinceCheckpoint: kept3 }).log
+          .since,
+      ).toEqual({ size: 3, appended: 4 });
+      const other = () =>
+        verifyBundle(from4, keys.ca.certPem, { sinceCheckpoint: kept3 });
+      expect(other).toThrow(
+        expect.objectContaining({
+          code: 'VIGIL_BUNDLE_LOG_INCONSISTENT',
+          message:
+            '--since-checkpoint: the bundle proves consistency from a checkpoint of size 4, not from the one of size 3 you kept',
+        }),
+      );
+      const none = writeBundle(keys, { batches, otherLeaves: 5 });
+      expect(() =>
+        verifyBundle(none, keys.ca.certPem, { sinceCheckpoint: kept3 }),
+      ).toThrow(
+        expect.objectContaining({ code: 'VIGIL_BUNDLE_LOG_INCONSISTENT' }),
+      );
+    });
+
+    it('fails a bundle whose exporter found leaves missing from the store', () => {
+      const text = writeBundle(keys, {
+        batches,
+        edit: (lines) => {
+          const head = lines[0];
+          if (head?.type === 'header') head.log.missing = ['leaf 1'];
+        },
+      });
+      expect(
+        rejects(text, keys.ca.certPem, 'VIGIL_BUNDLE_LOG_INCONSISTENT'),
+      ).toBe(
+        'line 1 log.missing: the exporter found leaves missing from the store: leaf 1',
+      );
     });
 
     it('rejects an inclusion proof for another leaf index', () => {

@@ -91,6 +91,44 @@ describe('resolveReportOptions', () => {
     });
   });
 
+  describe('when --tz is not given and the TZ variable names no zone', () => {
+    /** Runs `run` with the process's TZ set as a user's shell would. */
+    function withTz<T>(tz: string, run: () => T): T {
+      const saved = process.env.TZ;
+      process.env.TZ = tz; // Node resets its timezone when TZ is set
+      try {
+        return run();
+      } finally {
+        if (saved === undefined) delete process.env.TZ;
+        else process.env.TZ = saved;
+      }
+    }
+
+    it('names the TZ environment variable and its value, not --tz', () => {
+      const error = withTz('Bogus/Zone', () => {
+        try {
+          resolveReportOptions({}, { TZ: 'Bogus/Zone' }, NOW);
+        } catch (caught) {
+          return caught as CollectorError;
+        }
+        throw new Error('options accepted but should not have been');
+      });
+      expect(error).toBeInstanceOf(CollectorError);
+      expect(error.code).toBe('VIGIL_REPORT_OPTION_INVALID');
+      expect(error.message).toMatch(/^TZ: /);
+      expect(error.message).toContain('"Bogus/Zone"');
+      expect(error.message).toContain('--tz');
+      expect(error.message).not.toContain('undefined');
+    });
+
+    it('uses the zone TZ names when it is one', () => {
+      const options = withTz('Asia/Shanghai', () =>
+        resolveReportOptions({}, { TZ: 'Asia/Shanghai' }, NOW),
+      );
+      expect(options.timezone).toBe('Asia/Shanghai');
+    });
+  });
+
   describe('when choosing the language', () => {
     it('takes --lang in any case', () => {
       expect(resolve({ lang: 'ZH-cn' }).lang).toBe('zh-CN');

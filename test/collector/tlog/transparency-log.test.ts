@@ -136,8 +136,14 @@ describe('the transparency log of accepted batches', () => {
         out(file),
         ...(since ? ['--since-checkpoint', out(since)] : []),
       ]);
-    const verify = (file: string) =>
-      vigil(['verify', out(file), '--ca', join(fx.identity.dir, 'ca.pem')]);
+    const verify = (file: string, kept?: string) =>
+      vigil([
+        'verify',
+        out(file),
+        '--ca',
+        join(fx.identity.dir, 'ca.pem'),
+        ...(kept ? ['--since-checkpoint', out(kept)] : []),
+      ]);
 
     it('proves the log only grew, then catches a batch deleted from the store', async () => {
       // Day 1 was sent by the test above (3 batches); the auditor exports
@@ -177,7 +183,7 @@ describe('the transparency log of accepted batches', () => {
       await sendMore();
       const second = exportDay('2026-12-04', 'day2.jsonl', 'kept.txt');
       expect(second.status).toBe(0);
-      const ok = verify('day2.jsonl');
+      const ok = verify('day2.jsonl', 'kept.txt');
       expect(ok.status).toBe(0);
       expect(ok.stdout).toMatch(
         /extends the checkpoint of size 3 you kept: 1 batches appended since, none removed or changed/,
@@ -196,7 +202,7 @@ describe('the transparency log of accepted batches', () => {
       const third = exportDay('2026-12-04', 'day2-again.jsonl', 'kept.txt');
       expect(third.status).toBe(0);
       expect(third.stderr).toMatch(/warning: transparency log: leaf 2\n/);
-      const failed = verify('day2-again.jsonl');
+      const failed = verify('day2-again.jsonl', 'kept.txt');
       expect(failed.status).toBe(1);
       expect(failed.stderr).toMatch(
         /VIGIL_BUNDLE_LOG_INCONSISTENT: line 1 log.since: the log at size 3 does not extend the checkpoint of size 3; the exporter found leaves missing from the store: leaf 2, agent \S+ seq 4\.\.6 is not stored: /,
