@@ -10,6 +10,7 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
+  truncateSync,
   openSync,
   readFileSync,
   writeSync,
@@ -27,8 +28,13 @@ if (optionsJson === undefined || outFile === undefined) {
 const options = JSON.parse(optionsJson) as AuditSensorOptions;
 const identity = (event: CapturedEvent) =>
   `${event.time}|${event.audit?.serial ?? ''}`;
+// A line cut by the kill -9 of the last run was not delivered: drop it.
+const written = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
+const whole = written.slice(0, written.lastIndexOf('\n') + 1);
+if (whole.length < written.length)
+  truncateSync(outFile, Buffer.byteLength(whole));
 const delivered = new Set(
-  (existsSync(outFile) ? readFileSync(outFile, 'utf8') : '')
+  whole
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => identity(JSON.parse(line) as CapturedEvent)),
