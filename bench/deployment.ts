@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { AGENT_NODE_FLAGS } from '../agent/node-flags.js';
 import {
   chmodSync,
   mkdirSync,
@@ -92,6 +93,7 @@ export async function deploy(options: {
       ['agent', 'run', '--config', config],
       [],
       /"msg":"(agent running)"/,
+      AGENT_NODE_FLAGS,
     );
     children.push(agent.child);
     agentPid = agent.child.pid ?? 0;
@@ -127,8 +129,10 @@ function daemon(
   args: string[],
   more: string[],
   ready: RegExp,
+  nodeFlags: readonly string[] = [],
 ): Promise<{ child: ChildProcess; match: string }> {
-  const child = spawn(process.execPath, [CLI, ...args, ...more], {
+  // The agent runs as its systemd unit starts it (AGENT_NODE_FLAGS).
+  const child = spawn(process.execPath, [...nodeFlags, CLI, ...args, ...more], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   return new Promise((resolvePromise, reject) => {

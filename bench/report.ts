@@ -126,8 +126,11 @@ export function markdownTable(figures: readonly FigureResult[]): string {
   );
 }
 
-/** bench/RESULTS.md: machine line, table, what each figure measures. */
-export function markdownReport(report: BenchReport): string {
+/**
+ * bench/RESULTS.md: machine line, table, what each figure measures, and the
+ * hand-written findings (bench/findings.md: what remains and why).
+ */
+export function markdownReport(report: BenchReport, findings = ''): string {
   const notes = report.figures.map((f) => {
     const ref = f.referenceMeasures
       ? ` Reference: ${f.referenceMeasures}.`
@@ -154,6 +157,7 @@ export function markdownReport(report: BenchReport): string {
     ...notes,
     ...(skipped.length > 0 ? ['', '## Not measured', '', ...skipped] : []),
     '',
+    ...(findings ? [findings.trimEnd(), ''] : []),
   ].join('\n');
 }
 

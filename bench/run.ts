@@ -1,4 +1,5 @@
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -103,7 +104,14 @@ async function main(argv: string[]): Promise<void> {
   mkdirSync(resolve(jsonFile, '..'), { recursive: true });
   writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   const mdFile = join(args.out ?? join(REPO_ROOT, 'bench'), 'RESULTS.md');
-  writeFileSync(mdFile, await prettyMarkdown(markdownReport(report), mdFile));
+  const findingsFile = join(REPO_ROOT, 'bench', 'findings.md');
+  const findings = existsSync(findingsFile)
+    ? readFileSync(findingsFile, 'utf8')
+    : '';
+  writeFileSync(
+    mdFile,
+    await prettyMarkdown(markdownReport(report, findings), mdFile),
+  );
   process.stdout.write(textSummary(report));
 }
 
