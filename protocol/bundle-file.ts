@@ -56,3 +56,20 @@ function feed(verifier: BundleVerifier, bytes: Buffer): Buffer {
   }
   return Buffer.from(bytes.subarray(start));
 }
+
+/** Verifies a whole bundle held in memory (tests, small exports). */
+export function verifyBundle(
+  text: string,
+  caPem: string,
+  options: { sinceCheckpoint?: string } = {},
+): VerifyReport {
+  const verifier = new BundleVerifier(caPem, options);
+  const bytes = Buffer.from(text, 'utf8');
+  let start = 0;
+  for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
+    verifier.line(bytes.subarray(start, nl));
+    start = nl + 1;
+  }
+  if (start < bytes.length) verifier.partial(bytes.subarray(start));
+  return verifier.end();
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BundleError, type BundleErrorCode } from './bundle-error.js';
+import { BundleError } from './bundle-error.js';
 import { LogCheck } from './bundle-log.js';
 import { parseBundleLine } from './bundle-parse.js';
 import { checkAgentCert, checkHeaderTrust, verifies } from './bundle-trust.js';
@@ -14,18 +14,15 @@ import type {
   RedactedLine,
   VerifyReport,
 } from './bundle.js';
-import { chainHash, GENESIS_HASH, hashEvent } from './chain.js';
-
-interface Run {
-  chain: AgentChain;
-  certificate: string;
-  /** The entry before: its line, seq and hash. */
-  last: { line: number; seq: number; hash: string; redacted: boolean } | null;
-  /** First seq of the batch being read; null right after a checkpoint. */
-  batchStart: number | null;
-  /** A seq jumped ahead: a gap, unless the missing seq comes right next. */
-  pendingGap: { line: number; seq: number; missing: number } | null;
-}
+import {
+  fail,
+  linkTo,
+  seqOf,
+  startRun,
+  throwPendingGap,
+  type Run,
+} from './bundle-run.js';
+import { chainHash, hashEvent } from './chain.js';
 
 /**
  * Checks a vigil-bundle/2 file line by line against the CA the auditor
@@ -175,7 +172,7 @@ export class BundleVerifier {
 
   private onEntry(entry: EventLine | RedactedLine, n: number): void {
     const run = this.run;
-    const seq = entry.type === 'event' ? entry.event.seq : entry.seq;
+    const seq = seqOf(entry);
     if (!run) {
       throw fail(
         'VIGIL_BUNDLE_EVENT_MISPLACED',
@@ -320,99 +317,4 @@ export class BundleVerifier {
     if (this.first === null || ms < Date.parse(this.first)) this.first = time;
     if (this.last === null || ms > Date.parse(this.last)) this.last = time;
   }
-}
-
-function startRun(run: Run, entry: EventLine | RedactedLine, where: string) {
-  if (
-    entry.type === 'event' &&
-    entry.event.seq === 1 &&
-    entry.event.prev !== GENESIS_HASH
-  ) {
-    throw fail(
-      'VIGIL_BUNDLE_LINK_BROKEN',
-      where,
-      "prev of an agent's first event is not the genesis hash",
-    );
-  }
-  run.chain.firstSeq = seqOf(entry);
-}
-
-function linkTo(
-  run: Run,
-  entry: EventLine | RedactedLine,
-  seq: number,
-  n: number,
-  where: string,
-): void {
-  const last = run.last!;
-  const gap = run.pendingGap;
-  if (gap) {
-    if (seq === gap.missing) {
-      throw fail(
-        'VIGIL_BUNDLE_EVENT_ORDER',
-        where,
-        `comes after seq ${gap.seq} (line ${gap.line}); events must be in seq order`,
-      );
-    }
-    throwPendingGap(run);
-  }
-  if (seq <= last.seq) {
-    throw fail(
-      'VIGIL_BUNDLE_EVENT_ORDER',
-      where,
-      `comes after seq ${last.seq}; events must be in seq order`,
-    );
-  }
-  if (seq !== last.seq + 1) {
-    run.pendingGap = { line: n, seq, missing: last.seq + 1 };
-    return;
-  }
-  // Redacted entries carry their prev too: every link is checked.
-  if (prevOf(entry) !== last.hash) {
-    const what = last.redacted ? 'redacted hash' : 'hash';
-    throw fail(
-      'VIGIL_BUNDLE_LINK_BROKEN',
-      `line ${last.line} (agent ${run.chain.id}, seq ${last.seq})`,
-      `${what} does not match the next entry's prev`,
-    );
-  }
-}
-
-function seqOf(entry: EventLine | RedactedLine): number {
-  return entry.type === 'event' ? entry.event.seq : entry.seq;
-}
-
-function prevOf(entry: EventLine | RedactedLine): string {
-  return entry.type === 'event' ? entry.event.prev : entry.prev;
-}
-
-function throwPendingGap(run: Run): void {
-  const gap = run.pendingGap;
-  if (!gap) return;
-  throw fail(
-    'VIGIL_BUNDLE_SEQ_GAP',
-    `line ${gap.line} (agent ${run.chain.id}, seq ${gap.seq})`,
-    `follows seq ${gap.missing - 1}; seq ${gap.missing} is missing`,
-  );
-}
-
-function fail(code: BundleErrorCode, where: string, what: string) {
-  return new BundleError(code, `${where}: ${what}`);
-}
-
-/** Verifies a whole bundle held in memory (tests, small exports). */
-export function verifyBundle(
-  text: string,
-  caPem: string,
-  options: { sinceCheckpoint?: string } = {},
-): VerifyReport {
-  const verifier = new BundleVerifier(caPem, options);
-  const bytes = Buffer.from(text, 'utf8');
-  let start = 0;
-  for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
-    verifier.line(bytes.subarray(start, nl));
-    start = nl + 1;
-  }
-  if (start < bytes.length) verifier.partial(bytes.subarray(start));
-  return verifier.end();
 }

@@ -6,8 +6,8 @@ export {
   BundleError,
   type BundleErrorCode,
 } from './bundle-error.js';
-export { BundleVerifier, verifyBundle } from './bundle-verifier.js';
-export { verifyBundleFile } from './bundle-file.js';
+export { BundleVerifier } from './bundle-verifier.js';
+export { verifyBundle, verifyBundleFile } from './bundle-file.js';
 
 /**
  * The `format` of every bundle this version writes and reads: JSON Lines,

@@ -53,13 +53,13 @@ export class ForwardReader {
     const items: EventItem[] = [];
     let { leaf, seq } = cursor.events;
     for (;;) {
-      const batches = this.store.forwardBatchesFrom(leaf, BATCHES_PER_QUERY);
+      const batches = this.store.forward.batchesFrom(leaf, BATCHES_PER_QUERY);
       for (const batch of batches) {
         const after =
           batch.leaf === leaf
             ? Math.max(seq, batch.first_seq - 1)
             : batch.first_seq - 1;
-        const rows = this.store.forwardEventsAfter(
+        const rows = this.store.forward.eventsAfter(
           batch.agent,
           after,
           batch.last_seq,
@@ -90,7 +90,7 @@ export class ForwardReader {
 
   /** Every violation after the cursor, by id: policy, integrity, watchdog. */
   violations(cursor: ForwardCursor): Page {
-    const rows = this.store.forwardViolationsAfter(
+    const rows = this.store.forward.violationsAfter(
       cursor.violations,
       this.pageSize,
     );
@@ -109,7 +109,7 @@ export class ForwardReader {
   /** Records stored but not yet acknowledged: the sink's lag. */
   pending(cursor: ForwardCursor): number {
     const { leaf, seq } = cursor.events;
-    const n = this.store.forwardPending(leaf, seq, cursor.violations);
+    const n = this.store.forward.pending(leaf, seq, cursor.violations);
     return n.events + n.violations;
   }
 

@@ -1,6 +1,23 @@
 import type Database from 'better-sqlite3';
 import type { MerkleNodes } from '../../protocol/merkle.js';
-import { LOG_SQL } from './statements.js';
+
+/* The transparency log of accepted batches (collector/tlog, issue 7). */
+const LOG_SQL = {
+  node: 'SELECT hash FROM log_nodes WHERE level = ? AND idx = ?',
+  putNode:
+    'INSERT OR REPLACE INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)',
+  // max(idx) reads one end of the primary key; count(*) would scan.
+  size: 'SELECT coalesce(max(idx) + 1, 0) FROM log_nodes WHERE level = 0',
+  putCheckpoint: `INSERT OR REPLACE INTO log_checkpoints (size, note, signed_at)
+    VALUES (?, ?, ?)`,
+  latest: 'SELECT * FROM log_checkpoints ORDER BY size DESC LIMIT 1',
+  checkpointAt: 'SELECT * FROM log_checkpoints WHERE size = ?',
+  leaves: `SELECT agent, first_seq, last_seq, checkpoint, signature, leaf
+    FROM batches WHERE leaf IS NOT NULL ORDER BY leaf`,
+  unlogged: `SELECT agent, last_seq FROM batches WHERE leaf IS NULL
+    ORDER BY received_at, agent, last_seq`,
+  setLeaf: 'UPDATE batches SET leaf = ? WHERE agent = ? AND last_seq = ?',
+} as const;
 
 /** A signed log checkpoint as kept by its tree size. */
 export interface LogCheckpointRow {

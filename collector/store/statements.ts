@@ -257,47 +257,6 @@ export const EXPORT_SQL = {
     WHERE agent = ? AND seq BETWEEN ? AND ? ORDER BY seq`,
 } as const;
 
-/* The transparency log of accepted batches (collector/tlog, issue 7). */
-export const LOG_SQL = {
-  node: 'SELECT hash FROM log_nodes WHERE level = ? AND idx = ?',
-  putNode:
-    'INSERT OR REPLACE INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)',
-  // max(idx) reads one end of the primary key; count(*) would scan.
-  size: 'SELECT coalesce(max(idx) + 1, 0) FROM log_nodes WHERE level = 0',
-  putCheckpoint: `INSERT OR REPLACE INTO log_checkpoints (size, note, signed_at)
-    VALUES (?, ?, ?)`,
-  latest: 'SELECT * FROM log_checkpoints ORDER BY size DESC LIMIT 1',
-  checkpointAt: 'SELECT * FROM log_checkpoints WHERE size = ?',
-  leaves: `SELECT agent, first_seq, last_seq, checkpoint, signature, leaf
-    FROM batches WHERE leaf IS NOT NULL ORDER BY leaf`,
-  unlogged: `SELECT agent, last_seq FROM batches WHERE leaf IS NULL
-    ORDER BY received_at, agent, last_seq`,
-  setLeaf: 'UPDATE batches SET leaf = ? WHERE agent = ? AND last_seq = ?',
-} as const;
-
-/* SIEM forwarding (collector/forward, issue 8): the store read as a log. */
-export const FORWARD_SQL = {
-  // Batches in acceptance order (their transparency-log leaf). A batch
-  // stored before migration 5 gets a leaf above every earlier one when the
-  // log adopts it, so a cursor still reaches it.
-  batchesFrom: `SELECT agent, first_seq, last_seq, leaf, received_at
-    FROM batches WHERE leaf >= ? ORDER BY leaf LIMIT ?`,
-  eventsAfter: `SELECT * FROM events
-    WHERE agent = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
-  violationsAfter: `
-    SELECT v.*, e.canonical AS event, a.vendor AS vendor, a.host AS host
-    FROM violations v
-    LEFT JOIN events e ON e.agent = v.agent AND e.seq = v.seq
-      AND v.kind NOT LIKE 'integrity.%'
-    LEFT JOIN agents a ON a.id = v.agent
-    WHERE v.id > ? ORDER BY v.id LIMIT ?`,
-  pendingEvents: `SELECT coalesce(sum(CASE WHEN leaf = @leaf
-        THEN max(last_seq - max(@seq, first_seq - 1), 0)
-        ELSE last_seq - first_seq + 1 END), 0) AS n
-    FROM batches WHERE leaf >= @leaf`,
-  pendingViolations: 'SELECT count(*) AS n FROM violations WHERE id > ?',
-} as const;
-
 /* Reports (collector/report). */
 export const REPORT_SQL = {
   // Loss and degradation reports among the events of the batches received

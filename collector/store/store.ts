@@ -19,6 +19,7 @@ import type {
   TimedEventRow,
   PolicyViolationRow,
 } from './rows.js';
+import { ForwardStore } from './forward-store.js';
 import { LogStore } from './log-store.js';
 import {
   migrate,
@@ -29,7 +30,6 @@ import {
   LIMIT_SQL,
   LIMIT_LOAD_SQL,
   EXPORT_SQL,
-  FORWARD_SQL,
 } from './statements.js';
 import { REPORT_SQL } from './statements.js';
 
@@ -67,6 +67,13 @@ export class CollectorStore {
   }
 
   private logCache: LogStore | undefined;
+
+  /** The store read as a log for SIEM forwarding; prepared on first use. */
+  get forward(): ForwardStore {
+    return (this.forwardCache ??= new ForwardStore(this.db));
+  }
+
+  private forwardCache: ForwardStore | undefined;
 
   close(): void {
     this.db.close();
@@ -437,62 +444,6 @@ export class CollectorStore {
   /** Stored events of `agent` with seq in [from, to], in seq order. */
   eventsIn(agent: string, from: number, to: number): EventRow[] {
     return this.st(EXPORT_SQL.eventsIn).all(agent, from, to) as EventRow[];
-  }
-
-  /* SIEM forwarding (collector/forward, issue 8). */
-
-  /** Up to `limit` batches with leaf at or above `leaf`, by leaf. */
-  forwardBatchesFrom(
-    leaf: number,
-    limit: number,
-  ): (Pick<BatchRow, 'agent' | 'first_seq' | 'last_seq' | 'received_at'> & {
-    leaf: number;
-  })[] {
-    return this.st(FORWARD_SQL.batchesFrom).all(leaf, limit) as (Pick<
-      BatchRow,
-      'agent' | 'first_seq' | 'last_seq' | 'received_at'
-    > & { leaf: number })[];
-  }
-
-  /** Up to `limit` events of `agent` with seq in (after, last], by seq. */
-  forwardEventsAfter(
-    agent: string,
-    after: number,
-    last: number,
-    limit: number,
-  ): EventRow[] {
-    return this.st(FORWARD_SQL.eventsAfter).all(
-      agent,
-      after,
-      last,
-      limit,
-    ) as EventRow[];
-  }
-
-  /** Up to `limit` violations above id `after`, with event, vendor, host. */
-  forwardViolationsAfter(
-    after: number,
-    limit: number,
-  ): (ViolationRecord & { host: string | null })[] {
-    return this.st(FORWARD_SQL.violationsAfter).all(
-      after,
-      limit,
-    ) as (ViolationRecord & { host: string | null })[];
-  }
-
-  /** Events after (leaf, seq) and violations after `violation`, counted. */
-  forwardPending(
-    leaf: number,
-    seq: number,
-    violation: number,
-  ): { events: number; violations: number } {
-    const events = this.st(FORWARD_SQL.pendingEvents).get({ leaf, seq }) as {
-      n: number;
-    };
-    const violations = this.st(FORWARD_SQL.pendingViolations).get(
-      violation,
-    ) as { n: number };
-    return { events: events.n, violations: violations.n };
   }
 
   /* Reports (collector/report). */

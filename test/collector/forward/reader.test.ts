@@ -64,7 +64,7 @@ describe('ForwardReader', () => {
       }
       expect(read).toEqual(accepted);
       // Pending counts events and violations (every read by bob is one).
-      const violations = store.forwardPending(-1, 0, 0).violations;
+      const violations = store.forward.pending(-1, 0, 0).violations;
       expect(lags[0]).toBe(accepted.length + violations);
       expect(lags.at(-1)).toBe(violations);
     });
