@@ -22,7 +22,7 @@ export interface HashedEvent {
  */
 export type ChainVerdict =
   /** This exact batch is stored: answer its original receipt. */
-  | { kind: 'duplicate'; receipt: SignedReceipt }
+  | { kind: 'duplicate'; receipt: SignedReceipt; leaf: number | null }
   /** It contradicts a stored event at `seq`: keep it aside. */
   | { kind: 'tampered'; seq: number; why: string }
   /** It repeats stored events, identical, cut at other boundaries. */
@@ -50,6 +50,7 @@ export function judgeBatch(
     return {
       kind: 'duplicate',
       receipt: JSON.parse(known.receipt) as SignedReceipt,
+      leaf: known.leaf,
     };
   }
   const held = store.eventHashesIn(agentId, range.first, range.last);

@@ -138,8 +138,14 @@ export class Ingest {
     const at = this.now().toISOString();
     const verdict = judgeBatch(store, agent, batch, hashed);
     switch (verdict.kind) {
-      case 'duplicate':
-        return stored(verdict.receipt, true, 0, 0, notices);
+      case 'duplicate': {
+        // A batch stored before the log existed has a leaf now, but its
+        // receipt has no log part: the agent needs one to let go of it.
+        const { receipt, leaf } = verdict;
+        const log =
+          receipt.log ?? (leaf === null ? undefined : this.log.prove(leaf));
+        return stored({ ...receipt, ...(log && { log }) }, true, 0, 0, notices);
+      }
       case 'overlap':
         return refused(
           `events: ${describeRange(agent, range)} overlap batches the ` +

@@ -34,6 +34,17 @@ export class TransparencyLog {
     return { index, checkpoint, inclusion };
   }
 
+  /** Proof of leaf `index` in the latest signed checkpoint. */
+  prove(index: number): ReceiptLog {
+    const latest = this.store.log.latestCheckpoint();
+    const size = latest?.size ?? 0;
+    const tree = new MerkleLog(this.store.log, this.store.log.size());
+    const inclusion = tree
+      .inclusionProof(index, size)
+      .map((node) => node.toString('base64'));
+    return { index, checkpoint: latest!.note, inclusion };
+  }
+
   /**
    * Gives batches stored before the log existed (migration 5) their
    * leaves, in arrival order, inside the caller's transaction.
