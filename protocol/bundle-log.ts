@@ -3,7 +3,12 @@ import type { BundleLog, CheckpointLine, LogReport } from './bundle.js';
 import { VigilError } from './errors.js';
 import { openCheckpoint, parseVerifierKey } from './log-checkpoint.js';
 import { logLeafBytes } from './log-leaf.js';
-import { leafHash, verifyConsistency, verifyInclusion } from './merkle.js';
+import {
+  emptyRoot,
+  leafHash,
+  verifyConsistency,
+  verifyInclusion,
+} from './merkle.js';
 
 interface OpenedCheckpoint {
   origin: string;
@@ -112,14 +117,17 @@ export class LogCheck {
     guard(
       'VIGIL_BUNDLE_LOG_INCONSISTENT',
       `line 1 log.since: the log at size ${this.now.size} does not extend the checkpoint of size ${old.size}${missing}`,
-      () =>
+      () => {
+        // Every log extends the empty one (RFC 9162 defines no proof for it).
+        if (old.size === 0 && old.rootHash.equals(emptyRoot())) return;
         verifyConsistency(
           old.size,
           this.now.size,
           decode(since.consistency),
           old.rootHash,
           this.now.rootHash,
-        ),
+        );
+      },
     );
     return old;
   }

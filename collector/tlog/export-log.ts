@@ -44,8 +44,11 @@ export function exportLog(
     identity.log.privateKey,
   );
   const since = sinceNote === undefined ? null : sinceSize(identity, sinceNote);
+  // From the empty log or to a smaller one there is no proof to give.
   const consistency =
-    since === null || since > size ? [] : tree.consistencyProof(since, size);
+    since === null || since === 0 || since > size
+      ? []
+      : tree.consistencyProof(since, size);
   return {
     header: {
       checkpoint,

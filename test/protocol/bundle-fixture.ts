@@ -166,7 +166,8 @@ function header(
       ...(since !== undefined && {
         since: {
           checkpoint: note(since),
-          consistency: encode(tree.consistencyProof(since, tree.size)),
+          consistency:
+            since === 0 ? [] : encode(tree.consistencyProof(since, tree.size)),
         },
       }),
     },

@@ -148,6 +148,14 @@ describe('verifyBundle', () => {
       });
     });
 
+    it('takes a checkpoint of the empty log as extended by any log', () => {
+      const text = writeBundle(keys, { batches, since: 0 });
+      expect(verifyBundle(text, keys.ca.certPem).log.since).toEqual({
+        size: 0,
+        appended: 2,
+      });
+    });
+
     it("checks the earlier checkpoint against the auditor's own copy", () => {
       const noteOf = (text: string, at: 'checkpoint' | 'since') => {
         const head = JSON.parse(text.slice(0, text.indexOf('\n'))) as {
