@@ -152,6 +152,17 @@ export class BundleVerifier {
       );
     }
     checkAgentCert(agent, this.caPem, new Date(this.header!.createdAt), where);
+    const { filters } = this.header!;
+    if (
+      (filters.vendor !== null && agent.vendor !== filters.vendor) ||
+      (filters.agent !== null && agent.id !== filters.agent)
+    ) {
+      throw fail(
+        'VIGIL_BUNDLE_EVENT_MISPLACED',
+        where,
+        `vendor ${agent.vendor} is outside the bundle's filters`,
+      );
+    }
     this.counts.agents++;
     this.run = {
       chain: {
@@ -207,6 +218,7 @@ export class BundleVerifier {
     } else {
       run.chain.events++;
       this.counts.events++;
+      this.inRange(entry.event.time, where);
       this.noteTime(entry.event.time);
     }
   }
@@ -310,6 +322,19 @@ export class BundleVerifier {
     }
     this.done.set(run.chain.id, run.chain);
     this.run = null;
+  }
+
+  // What the bundle shows in full is what its header says it selected.
+  private inRange(time: string, where: string): void {
+    const ms = Date.parse(time);
+    const { range } = this.header!;
+    if (!(ms >= Date.parse(range.from) && ms < Date.parse(range.to))) {
+      throw fail(
+        'VIGIL_BUNDLE_EVENT_MISPLACED',
+        where,
+        `time ${time} is outside the bundle's range ${range.from} .. ${range.to}`,
+      );
+    }
   }
 
   private noteTime(time: string): void {

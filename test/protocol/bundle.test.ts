@@ -92,6 +92,36 @@ describe('verifyBundle', () => {
     });
   });
 
+  describe('when the header claims another selection than the lines show', () => {
+    it('rejects an event outside the range', () => {
+      const text = writeBundle(keys, {
+        batches,
+        edit: (lines) => {
+          const head = lines[0];
+          if (head?.type === 'header') head.range.to = '2026-03-02T01:15:03Z';
+        },
+      });
+      expect(
+        rejects(text, keys.ca.certPem, 'VIGIL_BUNDLE_EVENT_MISPLACED'),
+      ).toMatch(/seq 3\): time \S+ is outside the bundle's range /);
+    });
+
+    it('rejects an agent of a vendor the filters leave out', () => {
+      const text = writeBundle(keys, {
+        batches,
+        edit: (lines) => {
+          const head = lines[0];
+          if (head?.type === 'header') head.filters.vendor = 'globex';
+        },
+      });
+      expect(
+        rejects(text, keys.ca.certPem, 'VIGIL_BUNDLE_EVENT_MISPLACED'),
+      ).toBe(
+        `line 2 (agent ${AGENT_ID}): vendor acme-sub is outside the bundle's filters`,
+      );
+    });
+  });
+
   describe('when the collector signed what the bundle does not hold', () => {
     it('rejects counts that differ from the lines', () => {
       const text = writeBundle(keys, { batches, counts: { redacted: 1 } });
