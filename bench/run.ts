@@ -16,6 +16,7 @@ import { ingestGroup } from './ingest.js';
 import { latencyGroup } from './latency.js';
 import { runGroups, type BenchGroup, type FigureResult } from './harness.js';
 import { policyEvalGroup } from './policy-eval.js';
+import { globWorstGroup } from './glob-worst.js';
 import {
   loadNow,
   machineInfo,
@@ -36,6 +37,7 @@ let scratchDir: string | undefined;
 /** Every benchmark group, in the order a full run measures them. */
 export const GROUPS: readonly BenchGroup[] = [
   policyEvalGroup,
+  globWorstGroup,
   auditParseGroup,
   sealGroup,
   ingestGroup,

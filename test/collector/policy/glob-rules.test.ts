@@ -109,8 +109,9 @@ describe('compileGlobs', () => {
     });
   });
 
+  // How long such a match takes is a benchmark figure (bench/glob-worst.ts,
+  // `npm run bench --only glob-worst`): tests assert no timings.
   describe('when a hostile agent sends a path built to backtrack', () => {
-    const BOUND_MS = 250;
     const segment = 'a'.repeat(255);
     const wide = `/srv/${Array.from({ length: 15 }, () => segment).join('/')}`;
     const deep = `/srv${'/a'.repeat(2040)}`;
@@ -120,12 +121,9 @@ describe('compileGlobs', () => {
       ['/srv/**/*a*a/**/b', wide],
       ['/srv/*a*b', `/srv/${segment}`],
       ['**/a/**/b', deep],
-    ])('matches %s within the bound', (glob, path) => {
+    ])('admits %s and answers no match', (glob, path) => {
       expect(globProblem(glob, 'except')).toBeUndefined();
-      const matches = compileGlobs([glob]);
-      const started = performance.now();
-      expect(matches(path)).toBe(false);
-      expect(performance.now() - started).toBeLessThan(BOUND_MS);
+      expect(compileGlobs([glob])(path)).toBe(false);
     });
   });
 
