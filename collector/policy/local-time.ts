@@ -103,7 +103,7 @@ function intlOffset(ms: number, timezone: string): number {
   }
   const { year = 0, month = 1, day = 1, hour = 0, minute = 0 } = parts;
   const second = parts.second ?? 0;
-  const wallMs = Date.UTC(year, month - 1, day, hour, minute, second);
+  const wallMs = utcMs(year, month, day, hour, minute) + second * 1000;
   return wallMs - Math.floor(ms / 1000) * 1000;
 }
 
@@ -150,9 +150,26 @@ export function parseInstant(text: string): number {
   const fraction =
     m[7] === undefined ? 0 : Number(m[7].slice(1).padEnd(3, '0'));
   // A leap second (:60) reads as the last second of its minute.
-  const utc = Date.UTC(year, month - 1, day, hour, minute);
+  const utc = utcMs(year, month, day, hour, minute);
   const ms = utc + Math.min(second, 59) * 1000 + fraction;
   return ms - zoneOffsetMs(m[8] ?? 'Z');
+}
+
+/**
+ * Date.UTC for every year: Date.UTC itself reads years 0–99 as 1900–1999,
+ * so "0099-01-01" would land in 1999.
+ */
+function utcMs(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, 0, 0);
+  return date.getTime();
 }
 
 function zoneOffsetMs(zone: string): number {

@@ -197,6 +197,15 @@ describe('parseInstant', () => {
         Date.UTC(2016, 11, 31, 23, 59, 59),
       );
     });
+
+    it('keeps years before 100 (Date.UTC would move them to the 1900s)', () => {
+      expect(new Date(parseInstant('0099-01-01T00:00:00Z')).toISOString()).toBe(
+        '0099-01-01T00:00:00.000Z',
+      );
+      expect(
+        new Date(parseInstant('0001-06-30T12:00:00+02:00')).toISOString(),
+      ).toBe('0001-06-30T10:00:00.000Z');
+    });
   });
 
   describe('when given something else', () => {
