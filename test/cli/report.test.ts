@@ -8,52 +8,25 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerReportCommand } from '../../cli/report.js';
-import { runCli } from '../../cli/run-cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../collector/report/report-model.js';
 import {
   buildReportFixture,
   type ReportFixture,
 } from '../collector/report/report-fixture.js';
+import { runVigil } from './run-vigil.js';
 
-/** Runs `vigil report …` in this process, as cli/main.ts wires it. */
+/** Runs `vigil report …` in this process with `env` set for the run. */
 async function vigilReport(
   args: string[],
   env: Record<string, string | undefined> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => {
-      out.push(String(chunk));
-      return true;
-    });
-  const stderr = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => {
-      err.push(String(chunk));
-      return true;
-    });
   const saved = Object.keys(env).map((key) => [key, process.env[key]]);
   setEnv(env);
-  const program = new Command('vigil').exitOverride();
-  registerReportCommand(program);
   try {
-    process.exitCode = undefined;
-    await runCli(program, ['node', 'vigil', 'report', ...args]);
-    return {
-      code: Number(process.exitCode ?? 0),
-      stdout: out.join(''),
-      stderr: err.join(''),
-    };
+    return await runVigil(['report', ...args]);
   } finally {
-    process.exitCode = undefined;
     setEnv(Object.fromEntries(saved));
-    stdout.mockRestore();
-    stderr.mockRestore();
   }
 }
 

@@ -5,6 +5,7 @@ import { registerCollectorCommands } from '../../cli/collector.js';
 import { runCli } from '../../cli/run-cli.js';
 import { registerViolationsCommands } from '../../cli/violations.js';
 import { registerLogCommands } from '../../cli/log.js';
+import { registerReportCommand } from '../../cli/report.js';
 
 /**
  * Runs `vigil …` in this process, as cli/main.ts wires it, and returns
@@ -37,6 +38,7 @@ export async function runVigil(
   registerCollectorCommands(program);
   registerViolationsCommands(program);
   registerLogCommands(program);
+  registerReportCommand(program);
   try {
     process.exitCode = undefined;
     await runCli(program, ['node', 'vigil', ...args]);
