@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { enrollAgent } from '../agent/enroll.js';
 import { initDataDir, openStore } from '../collector/data-dir.js';
 import { createEnrollToken } from '../collector/enroll.js';
+import { defaultIngestWorkers } from '../collector/ingest/open-pool.js';
 import { createLogger } from '../collector/log.js';
 import { serveCollector, type RunningCollector } from '../collector/serve.js';
 import type { WorkerCommand, WorkerReply } from './ingest-worker.js';
@@ -56,6 +57,9 @@ export class IngestRig {
       dataDir,
       listen: '127.0.0.1:0',
       policiesDir,
+      ingestWorkers: Number(
+        process.env.VIGIL_BENCH_INGEST_WORKERS ?? defaultIngestWorkers(),
+      ),
       logger: createLogger(
         'vigil-collector',
         'info',

@@ -11,6 +11,10 @@ import {
   forwardConfig,
   type ForwardFlags,
 } from '../collector/forward/forward-config.js';
+import {
+  defaultIngestWorkers,
+  parseIngestWorkers,
+} from '../collector/ingest/open-pool.js';
 import { serveCollector } from '../collector/serve.js';
 import {
   CLOCK_CONFIRM_MS,
@@ -126,6 +130,11 @@ export function registerCollectorCommands(program: Command): void {
     .option('--forward-format <format>', 'ocsf or ecs', 'ocsf')
     .option('--forward-token-file <file>', 'bearer token for --forward-url')
     .option('--forward-ca <file>', "CA (PEM) for --forward-url's certificate")
+    .option(
+      '--ingest-workers <n>',
+      'threads that open batches beside the store writer (0: none)',
+      String(defaultIngestWorkers()),
+    )
     .action(async (opts: ServeFlags) => {
       const forward = forwardConfig(opts);
       const watchdog = {
@@ -141,6 +150,7 @@ export function registerCollectorCommands(program: Command): void {
         policiesDir: resolve(opts.policies),
         logger,
         watchdog,
+        ingestWorkers: parseIngestWorkers(opts.ingestWorkers),
         ...(forward ? { forward } : {}),
       });
       logger.info({ url: running.url, watchdog }, 'collector listening');
@@ -179,4 +189,5 @@ interface ServeFlags extends ForwardFlags {
   watchdogInterval: string;
   clockSkew: string;
   clockConfirm: string;
+  ingestWorkers: string;
 }

@@ -6,6 +6,8 @@ import {
   type FlaggedViolation,
   type IntegrityNotice,
 } from './ingest/ingest.js';
+import { openingKeys } from './ingest/open-batch.js';
+import { OpenPool } from './ingest/open-pool.js';
 import { buildServer } from './api/server.js';
 import type { ForwardConfig } from './forward/forward-config.js';
 import { collectorMetrics } from './forward/forward-metrics.js';
@@ -29,6 +31,12 @@ export interface ServeOptions {
   watchdog?: Partial<WatchdogOptions>;
   /** SIEM forwarding (docs/forwarding.md); none when absent. */
   forward?: ForwardConfig;
+  /**
+   * Worker threads that open batches (decrypt, check, hash, sign) beside
+   * the thread that writes the store; 0 or absent opens them on that
+   * thread. Needs the compiled build: the workers run dist's JavaScript.
+   */
+  ingestWorkers?: number;
 }
 
 export interface RunningCollector {
@@ -58,9 +66,13 @@ export async function serveCollector(
     options: watchdogOptions(options.watchdog),
     logger: log.child({ component: 'watchdog' }),
   });
+  const pool = options.ingestWorkers
+    ? new OpenPool(openingKeys(identity), options.ingestWorkers)
+    : undefined;
   const ingest = new Ingest({
     store,
     identity,
+    ...(pool ? { pool } : {}),
     policies: () => policies,
     ...(options.onViolation ? { onViolation: options.onViolation } : {}),
     ...(options.onIntegrity ? { onIntegrity: options.onIntegrity } : {}),
@@ -106,6 +118,7 @@ export async function serveCollector(
       watchdog.stop();
       await forwarding?.close();
       await app.close();
+      await pool?.close();
       store.close();
     },
   };

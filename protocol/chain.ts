@@ -1,5 +1,9 @@
-import { createHash } from 'node:crypto';
-import { canonicalize, canonicalMembers } from './canonical.js';
+import { hash } from 'node:crypto';
+import {
+  canonicalize,
+  canonicalMembers,
+  stringifiedIfCanonical,
+} from './canonical.js';
 import { ProtocolError } from './errors.js';
 import type { AccessEvent } from './event.js';
 
@@ -7,7 +11,7 @@ import type { AccessEvent } from './event.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 export function sha256Hex(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 /**
@@ -36,6 +40,12 @@ export function eventTexts(event: AccessEvent): { text: string; body: string } {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     const text = canonicalize(event);
     return { text, body: text };
+  }
+  const text = stringifiedIfCanonical(event);
+  if (text !== undefined) {
+    // Members whose value is undefined are left out, as canonical JSON does.
+    const body = stringifiedIfCanonical({ ...event, prev: undefined });
+    if (body !== undefined) return { text, body };
   }
   const members = canonicalMembers(event as unknown as Record<string, unknown>);
   const join = (list: [string, string][]) =>

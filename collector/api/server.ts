@@ -133,7 +133,7 @@ function agentRoutes(options: ServerOptions) {
     });
     agents.post('/v1/batches', async (request) => {
       const started = process.hrtime.bigint();
-      const result = ingest.accept(request.agent!, request.body);
+      const result = await ingest.submit(request.agent!, request.body);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.batchAccepted(result, seconds);
       request.log.info(

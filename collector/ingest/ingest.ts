@@ -1,16 +1,10 @@
-import { chainHash, eventTexts, sha256Hex } from '../../protocol/chain.js';
-import {
-  verifyBatch,
-  type Batch,
-  type SignedReceipt,
-} from '../../protocol/batch.js';
-import { openEnvelope } from '../../protocol/seal.js';
+import type { SignedReceipt } from '../../protocol/batch.js';
 import type { CollectorIdentity } from '../data-dir.js';
 import { CollectorError } from '../errors.js';
 import { StoreLimitCounter } from '../policy/store-limit-counter.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import type { AgentRow, CollectorStore } from '../store/store.js';
-import { judgeBatch, type HashedEvent } from './chain-verdict.js';
+import { judgeBatch } from './chain-verdict.js';
 import {
   closeFilledGaps,
   describeRange,
@@ -18,6 +12,13 @@ import {
   raiseTampered,
   type IntegrityNotice,
 } from './integrity.js';
+import {
+  openBatch,
+  openingKeys,
+  type OpenedBatch,
+  type OpeningKeys,
+} from './open-batch.js';
+import type { OpenPool } from './open-pool.js';
 import { storeBatch, type FlaggedViolation } from './store-batch.js';
 import { TransparencyLog } from '../tlog/transparency-log.js';
 
@@ -41,101 +42,145 @@ export interface IngestOptions {
   onViolation?: (violation: FlaggedViolation) => void;
   /** Called after commit for each integrity violation raised or closed. */
   onIntegrity?: (notice: IntegrityNotice) => void;
+  /** Worker threads that open batches for `submit`; without it, this thread. */
+  pool?: OpenPool;
   now?: () => Date;
 }
 
-/** What one transaction decided: a receipt to answer, or a refusal. */
+/** What one batch's part of a transaction decided. */
 type Outcome =
-  | { kind: 'stored'; result: IngestResult }
-  | { kind: 'refused'; error: CollectorError };
+  { kind: 'stored'; result: IngestResult } | { kind: 'refused'; error: Error };
+
+/** An opened batch on its way into the store. */
+interface Arrival {
+  opened: OpenedBatch;
+  /** When it arrived: its receipt, batch row and violations carry this. */
+  at: string;
+}
+
+/** An arrival waiting for the next group commit, and who waits for it. */
+interface Waiting extends Arrival {
+  resolve: (result: IngestResult) => void;
+  reject: (error: Error) => void;
+}
 
 /**
- * The collector's ingest path for one sealed batch (DESIGN section 6):
- * envelope → decrypt → signature → event schemas → chain → store + evaluate,
- * all in one transaction; the receipt is returned only after it committed.
- * A batch that contradicts the chain is refused, but the copy kept aside
- * and its violation are committed before the refusal is thrown.
+ * The collector's ingest path (DESIGN section 6): envelope → decrypt →
+ * signature → event schemas → chain → store + evaluate in a transaction;
+ * the receipt is returned only after it committed. A batch that
+ * contradicts the chain is refused, but the copy kept aside and its
+ * violation are committed before the refusal is thrown.
+ *
+ * `submit` opens batches on worker threads and commits every batch that
+ * is ready by then in one transaction, each in a savepoint of its own: one
+ * fsync for all of them, and a batch that fails rolls back alone.
  */
 export class Ingest {
   /** Sliding-window counts of policy limits, kept in the store. */
   private readonly limits: StoreLimitCounter;
   private readonly log: TransparencyLog;
+  private readonly keys: OpeningKeys;
+  private waiting: Waiting[] = [];
+  private flushing = false;
 
   constructor(private readonly options: IngestOptions) {
     this.limits = new StoreLimitCounter(options.store);
     this.log = new TransparencyLog(options.store, options.identity.log);
+    this.keys = openingKeys(options.identity);
     const at = this.now().toISOString();
     options.store.transaction(() => this.log.adoptUnlogged(at));
   }
 
+  /** Opens and stores one batch on this thread, alone in its transaction. */
   accept(agent: AgentRow, envelope: unknown): IngestResult {
-    const { batch, hashed } = this.open(agent, envelope);
-    const flagged: FlaggedViolation[] = [];
-    const notices: IntegrityNotice[] = [];
-    let outcome: ReturnType<Ingest['apply']>;
+    const at = this.now().toISOString();
+    const opened = openBatch(this.keys, agent, envelope, at);
+    const [outcome] = this.commit([{ opened, at }]);
+    if (outcome!.kind === 'refused') throw outcome!.error;
+    return outcome!.result;
+  }
+
+  /**
+   * Opens one batch (on the pool when there is one) and stores it in the
+   * next group commit; resolves once that has committed.
+   */
+  async submit(agent: AgentRow, envelope: unknown): Promise<IngestResult> {
+    const at = this.now().toISOString();
+    const { pool } = this.options;
+    const opened = pool
+      ? await pool.open(agent, envelope, at)
+      : openBatch(this.keys, agent, envelope, at);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ opened, at, resolve, reject });
+      if (this.flushing) return;
+      this.flushing = true;
+      // Batches opened in the same turn of the event loop join this group.
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.flushing = false;
+    const group = this.waiting;
+    this.waiting = [];
+    this.commit(group).forEach((outcome, i) => {
+      const waiting = group[i]!;
+      if (outcome.kind === 'refused') waiting.reject(outcome.error);
+      else waiting.resolve(outcome.result);
+    });
+  }
+
+  // One transaction for the group, a savepoint per batch. Listeners hear of
+  // a batch's violations only once the whole group has committed.
+  private commit(group: readonly Arrival[]): Outcome[] {
+    const heard = group.map(() => ({
+      flagged: [] as FlaggedViolation[],
+      notices: [] as IntegrityNotice[],
+    }));
+    let outcomes: Outcome[];
     try {
-      outcome = this.options.store.transaction(() =>
-        this.apply(batch, hashed, flagged, notices),
+      outcomes = this.options.store.transaction(() =>
+        group.map((arrival, i) => this.applyAlone(arrival, heard[i]!)),
       );
     } catch (error) {
       // The store rolled back: the counter must forget what it counted.
       this.limits.forget();
-      throw error;
+      return group.map(() => ({ kind: 'refused', error: asError(error) }));
     }
-    flagged.forEach((v) => this.options.onViolation?.(v));
-    notices.forEach((n) => this.options.onIntegrity?.(n));
-    if (outcome.kind === 'refused') throw outcome.error;
-    return outcome.result;
+    for (const { flagged, notices } of heard) {
+      flagged.forEach((v) => this.options.onViolation?.(v));
+      notices.forEach((n) => this.options.onIntegrity?.(n));
+    }
+    return outcomes;
   }
 
-  private open(
-    agent: AgentRow,
-    envelope: unknown,
-  ): { batch: Batch; hashed: HashedEvent[] } {
-    const { identity } = this.options;
-    const batch = openEnvelope(
-      envelope,
-      identity.sealing.privateKeyPem,
-      identity.sealingKid,
-    );
-    if (batch.checkpoint.agent !== agent.id) {
-      throw new CollectorError(
-        'VIGIL_AGENT_MISMATCH',
-        `checkpoint.agent names another agent than the client certificate ` +
-          `(${agent.id})`,
+  private applyAlone(
+    arrival: Arrival,
+    heard: { flagged: FlaggedViolation[]; notices: IntegrityNotice[] },
+  ): Outcome {
+    try {
+      return this.options.store.transaction(() =>
+        this.apply(arrival, heard.flagged, heard.notices),
       );
+    } catch (error) {
+      // Only this batch's savepoint rolled back; what it counted is gone.
+      this.limits.forget();
+      heard.flagged.length = 0;
+      heard.notices.length = 0;
+      return { kind: 'refused', error: asError(error) };
     }
-    // The vendor is the certificate's, not the agent's word: a policy or an
-    // export by vendor must not see one vendor's events under another.
-    const stray = batch.events.findIndex(
-      (e) => e.agent.vendor !== agent.vendor,
-    );
-    if (stray >= 0) {
-      throw new CollectorError(
-        'VIGIL_AGENT_MISMATCH',
-        `events/${stray}/agent/vendor names another vendor than the client ` +
-          `certificate (${agent.vendor})`,
-      );
-    }
-    const hashed = hashEvents(batch);
-    verifyBatch(
-      batch,
-      agent.cert_pem,
-      hashed.map((h) => h.hash),
-    );
-    return { batch, hashed };
   }
 
   private apply(
-    batch: Batch,
-    hashed: readonly HashedEvent[],
+    arrival: Arrival,
     flagged: FlaggedViolation[],
     notices: IntegrityNotice[],
   ): Outcome {
-    const { store, identity } = this.options;
+    const { store } = this.options;
+    const { opened, at } = arrival;
+    const { batch, hashed } = opened;
     const agent = batch.checkpoint.agent;
     const range = { first: hashed[0]!.event.seq, last: batch.checkpoint.seq };
-    const at = this.now().toISOString();
     const verdict = judgeBatch(store, agent, batch, hashed);
     switch (verdict.kind) {
       case 'duplicate': {
@@ -165,8 +210,8 @@ export class Ingest {
         if (gap) notices.push(gap);
         const policies = this.options.policies();
         const { limits, log } = this;
-        const ctx = { store, identity, policies, at, limits, log };
-        const receipt = storeBatch(ctx, batch, hashed, flagged);
+        const ctx = { store, policies, at, limits, log };
+        const receipt = storeBatch(ctx, opened, flagged);
         notices.push(...closeFilledGaps(store, agent, range, at));
         return stored(receipt, false, hashed.length, flagged.length, notices);
       }
@@ -178,13 +223,8 @@ export class Ingest {
   }
 }
 
-// Each event's canonical text is what the store keeps and what its hash is
-// over, so both are computed once, before the transaction.
-function hashEvents(batch: Batch): HashedEvent[] {
-  return batch.events.map((event) => {
-    const { text, body } = eventTexts(event);
-    return { event, text, hash: chainHash(event.prev, sha256Hex(body)) };
-  });
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function stored(

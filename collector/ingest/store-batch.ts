@@ -1,15 +1,11 @@
-import {
-  signReceipt,
-  type Batch,
-  type SignedReceipt,
-} from '../../protocol/batch.js';
+import type { SignedReceipt } from '../../protocol/batch.js';
 import type { AccessEvent } from '../../protocol/event.js';
-import type { CollectorIdentity } from '../data-dir.js';
 import type { LimitCounter } from '../policy/limit-counter.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import type { CollectorStore } from '../store/store.js';
 import type { TransparencyLog } from '../tlog/transparency-log.js';
 import type { HashedEvent } from './chain-verdict.js';
+import type { OpenedBatch } from './open-batch.js';
 
 /** A violation as it was just stored, for live listeners. */
 export interface FlaggedViolation {
@@ -23,7 +19,6 @@ export interface FlaggedViolation {
 
 export interface StoreBatchContext {
   store: CollectorStore;
-  identity: CollectorIdentity;
   policies: PolicySet;
   /** Counts events against policy limits; without it limits are skipped. */
   limits?: LimitCounter;
@@ -36,15 +31,15 @@ export interface StoreBatchContext {
 /**
  * Stores a batch that judgeBatch found new: its events with their canonical
  * text and hash, the violations the policies find, the batch row with its
- * signed receipt, and the agent's contiguous head. Runs inside the ingest
- * transaction; returns the receipt to answer once it has committed.
+ * receipt and log leaf, and the agent's contiguous head. Runs inside the
+ * ingest transaction; returns the receipt to answer once it has committed.
  */
 export function storeBatch(
   ctx: StoreBatchContext,
-  batch: Batch,
-  hashed: readonly HashedEvent[],
+  opened: OpenedBatch,
   flagged: FlaggedViolation[],
 ): SignedReceipt {
+  const { batch, hashed } = opened;
   const agent = batch.checkpoint.agent;
   for (const item of hashed) storeEvent(ctx, agent, item, flagged);
   const { seq, head } = batch.checkpoint;
@@ -54,13 +49,7 @@ export function storeBatch(
     { checkpoint, first_seq: first, signature },
     ctx.at,
   );
-  const receipt = {
-    ...signReceipt(
-      { agent, seq, head, received_at: ctx.at },
-      ctx.identity.signing.privateKeyPem,
-    ),
-    log,
-  };
+  const receipt = { ...opened.receipt, log };
   ctx.store.insertBatch({
     agent,
     first_seq: first,

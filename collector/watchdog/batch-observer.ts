@@ -6,7 +6,7 @@ import type { AgentRow, CollectorStore } from '../store/store.js';
 import type { BatchSeen } from './watchdog.js';
 
 /** What the API needs of ingest: one sealed batch in, a receipt out. */
-export type BatchAcceptor = Pick<Ingest, 'accept'>;
+export type BatchAcceptor = Pick<Ingest, 'submit'>;
 
 /**
  * Wraps ingest so that `onBatch` sees each batch once it has committed,
@@ -20,8 +20,8 @@ export function observeBatches(
   logger: Logger,
 ): BatchAcceptor {
   return {
-    accept(agent: AgentRow, envelope: unknown): IngestResult {
-      const result = ingest.accept(agent, envelope);
+    async submit(agent: AgentRow, envelope: unknown): Promise<IngestResult> {
+      const result = await ingest.submit(agent, envelope);
       if (result.duplicate) return result;
       try {
         const seen = readBatch(store, agent.id, result.receipt.receipt.seq);

@@ -1,6 +1,9 @@
 import canonicalizeLibrary from 'canonicalize';
 import { describe, expect, it } from 'vitest';
-import { canonicalize } from '../../protocol/canonical.js';
+import {
+  canonicalize,
+  stringifiedIfCanonical,
+} from '../../protocol/canonical.js';
 import { ProtocolError } from '../../protocol/errors.js';
 
 // The npm package, as a second implementation to compare against.
@@ -103,7 +106,45 @@ describe('canonicalize (RFC 8785)', () => {
       for (let i = 0; i < 2000; i++) {
         const v = value(0);
         expect(canonicalize(v)).toBe(oracle(v));
+        // Parsed back, its keys are in order: the native writer's fast path.
+        const parsed = JSON.parse(oracle(v)) as unknown;
+        expect(canonicalize(parsed)).toBe(oracle(v));
       }
+    });
+  });
+
+  describe('when a value is already in canonical order (the fast path)', () => {
+    it("takes JSON.stringify's text only when it is the canonical form", () => {
+      const sorted = { a: 1, b: [{ c: 'x', d: null }], e: '\u00e9' };
+      expect(stringifiedIfCanonical(sorted)).toBe(JSON.stringify(sorted));
+      for (const unsorted of [
+        { b: 1, a: 2 },
+        { a: [{ d: 1, c: 2 }] },
+        // V8 puts integer-like keys first, in numeric order: "9" before "10".
+        { 9: 'x', 10: 'y' },
+        { a: new Date(0) },
+      ]) {
+        expect(stringifiedIfCanonical(unsorted)).toBeUndefined();
+        expect(canonicalize(unsorted)).toBe(oracle(unsorted));
+      }
+      expect(stringifiedIfCanonical({ a: 1.5, b: NaN })).toBeUndefined();
+      expect(canonicalize({ 9: 'x', 10: 'y' })).toBe('{"10":"y","9":"x"}');
+    });
+
+    it('still refuses a lone surrogate, and keeps an escaped backslash', () => {
+      for (const lone of ['\ud800', 'a\udfff', '\\\ud800']) {
+        expect(stringifiedIfCanonical({ a: lone })).toBeUndefined();
+        expect(() => canonicalize({ a: lone })).toThrow(ProtocolError);
+      }
+      // The text backslash-u-d-8-0-0 is six plain characters, not a surrogate.
+      const literal = { a: '\\ud800', b: '\ud83d\ude00' };
+      expect(stringifiedIfCanonical(literal)).toBe(JSON.stringify(literal));
+      expect(canonicalize(literal)).toBe(oracle(literal));
+    });
+
+    it('leaves out undefined members as the full walk does', () => {
+      const value = { a: 1, b: undefined, c: 2 };
+      expect(stringifiedIfCanonical(value)).toBe('{"a":1,"c":2}');
     });
   });
 

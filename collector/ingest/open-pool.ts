@@ -1,0 +1,159 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { VigilError } from '../../protocol/errors.js';
+import { CollectorError } from '../errors.js';
+import type { OpenedBatch, OpeningAgent, OpeningKeys } from './open-batch.js';
+
+/** One batch to open, as posted to a worker. */
+export interface OpenTask {
+  id: number;
+  agent: OpeningAgent;
+  envelope: unknown;
+  at: string;
+}
+
+/** A worker's answer: the opened batch, or why it was refused. */
+export interface OpenReply {
+  id: number;
+  opened?: OpenedBatch;
+  error?: { code?: string; message: string };
+}
+
+interface Pending {
+  resolve: (opened: OpenedBatch) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+/** The compiled worker beside this module (dist/collector/ingest/). */
+const WORKER_SCRIPT = new URL('./open-worker.js', import.meta.url);
+/** More threads than this only add memory: the store has one writer. */
+const MAX_WORKERS = 64;
+
+/** The default pool: one worker per core this process may use. */
+export function defaultIngestWorkers(): number {
+  return availableParallelism();
+}
+
+/** Reads `--ingest-workers`: a whole number from 0 (no pool) to 64. */
+export function parseIngestWorkers(text: string): number {
+  const count = /^\d{1,2}$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(count <= MAX_WORKERS)) {
+    throw new CollectorError(
+      'VIGIL_INGEST_WORKERS_INVALID',
+      `--ingest-workers: ${JSON.stringify(text)} is not a whole number ` +
+        `from 0 to ${MAX_WORKERS}`,
+    );
+  }
+  return count;
+}
+
+/**
+ * Worker threads that open sealed batches (open-batch.ts) off the thread
+ * that owns the store: unwrapping, decryption, schemas, hashing and both
+ * RSA operations are most of a batch's CPU, and on a machine with more
+ * than one core they run beside the store's writes instead of before
+ * them. Each batch goes to the worker with the fewest waiting; a worker
+ * that dies fails its batches with VIGIL_INTERNAL and is replaced.
+ */
+export class OpenPool {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private closing = false;
+
+  constructor(
+    private readonly keys: OpeningKeys,
+    size: number,
+    private readonly script: URL = WORKER_SCRIPT,
+  ) {
+    if (!Number.isInteger(size) || size < 1 || size > MAX_WORKERS) {
+      throw new CollectorError(
+        'VIGIL_INGEST_WORKERS_INVALID',
+        `ingest workers: ${size} is not a whole number from 1 to ${MAX_WORKERS}`,
+      );
+    }
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Opens `envelope` from `agent` on a worker; rejects as openBatch throws. */
+  open(
+    agent: OpeningAgent,
+    envelope: unknown,
+    at: string,
+  ): Promise<OpenedBatch> {
+    if (this.closing) {
+      return Promise.reject(
+        new CollectorError('VIGIL_INTERNAL', 'ingest workers: closed'),
+      );
+    }
+    const slot = this.slots.reduce((a, b) =>
+      b.pending.size < a.pending.size ? b : a,
+    );
+    const id = this.nextId++;
+    const { id: agentId, vendor, cert_pem } = agent;
+    const task: OpenTask = {
+      id,
+      agent: { id: agentId, vendor, cert_pem },
+      envelope,
+      at,
+    };
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage(task);
+    });
+  }
+
+  /** Stops every worker; batches still opening are refused. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.script, { workerData: this.keys });
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on('message', (reply: OpenReply) => settle(slot, reply));
+    worker.on('error', (error) => this.lose(slot, error.message));
+    worker.on('exit', (code) => this.lose(slot, `exited with code ${code}`));
+    // Workers wait for batches; they must not keep the collector alive.
+    worker.unref();
+    return slot;
+  }
+
+  // The batches it held are refused (the agent sends them again) and, unless
+  // the pool is closing, a fresh worker takes its place.
+  private lose(slot: Slot, why: string): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    const error = new CollectorError(
+      'VIGIL_INTERNAL',
+      `ingest worker stopped (${why}); the batch was not stored`,
+    );
+    for (const pending of slot.pending.values()) pending.reject(error);
+    slot.pending.clear();
+    if (this.closing) return;
+    this.slots[index] = this.spawn();
+  }
+}
+
+function settle(slot: Slot, reply: OpenReply): void {
+  const pending = slot.pending.get(reply.id);
+  if (!pending) return;
+  slot.pending.delete(reply.id);
+  if (reply.opened) {
+    pending.resolve(reply.opened);
+    return;
+  }
+  const { code, message } = reply.error ?? { message: 'no answer' };
+  pending.reject(
+    code ? new VigilError(code, message) : new Error(`ingest: ${message}`),
+  );
+}

@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../collector/data-dir.js';
+import {
+  openBatch,
+  openingKeys,
+  type OpeningAgent,
+} from '../../collector/ingest/open-batch.js';
+import {
+  OpenPool,
+  parseIngestWorkers,
+} from '../../collector/ingest/open-pool.js';
+import { verifyReceipt } from '../../protocol/receipt.js';
+import {
+  startCollectorFixture,
+  type CollectorFixture,
+} from '../helpers/collector-fixture.js';
+import { chainOf, sealFor, senderOf, type Sender } from './ingest-senders.js';
+
+// Worker threads run JavaScript: the pool's worker is the compiled one,
+// which `npm test` builds before the tests run.
+const WORKER = new URL(
+  '../../dist/collector/ingest/open-worker.js',
+  import.meta.url,
+);
+const AT = '2026-12-04T10:00:00.000Z';
+
+describe('OpenPool (batches opened on worker threads)', () => {
+  let fx: CollectorFixture;
+  let sender: Sender;
+  let agent: OpeningAgent;
+  let pool: OpenPool;
+
+  beforeAll(async () => {
+    expect(existsSync(WORKER), 'run `npm run build` first').toBe(true);
+    fx = await startCollectorFixture(
+      'id: none\nseverity: low\npaths: ["/nowhere/**"]\n',
+    );
+    sender = senderOf(fx.agent);
+    const store = openStore(fx.identity.dir);
+    agent = store.getAgent(sender.id)!;
+    store.close();
+    pool = new OpenPool(openingKeys(fx.identity), 2, WORKER);
+  }, 60_000);
+
+  afterAll(async () => {
+    await pool?.close();
+    await fx?.close();
+  });
+
+  it('opens a batch exactly as this thread does, with a receipt that verifies', async () => {
+    const envelope = sealFor(sender, chainOf(sender.id, 4));
+    const opened = await pool.open(agent, envelope, AT);
+    const here = openBatch(openingKeys(fx.identity), agent, envelope, AT);
+    expect(opened.hashed).toEqual(here.hashed);
+    expect(opened.batch).toEqual(here.batch);
+    expect(opened.receipt.receipt).toEqual({
+      agent: sender.id,
+      seq: 4,
+      head: here.batch.checkpoint.head,
+      received_at: AT,
+    });
+    verifyReceipt(opened.receipt, fx.identity.signing.certPem);
+  });
+
+  it('hands back refusals with the code and message this thread gives', async () => {
+    const envelope = sealFor(sender, chainOf(sender.id, 2));
+    const keys = openingKeys(fx.identity);
+    const cases: [unknown, OpeningAgent, string][] = [
+      [
+        { ...envelope, data: `A${envelope.data.slice(1)}` },
+        agent,
+        'VIGIL_ENVELOPE_DECRYPT_FAILED',
+      ],
+      [
+        { ...envelope, kid: 'f'.repeat(64) },
+        agent,
+        'VIGIL_ENVELOPE_KEY_UNKNOWN',
+      ],
+      ['not an envelope', agent, 'VIGIL_ENVELOPE_INVALID'],
+      [envelope, { ...agent, id: 'another-agent' }, 'VIGIL_AGENT_MISMATCH'],
+    ];
+    for (const [bad, who, code] of cases) {
+      let here: unknown;
+      try {
+        openBatch(keys, who, bad, AT);
+      } catch (error) {
+        here = error;
+      }
+      expect(here).toMatchObject({ code });
+      const { message } = here as Error;
+      await expect(pool.open(who, bad, AT)).rejects.toMatchObject({
+        code,
+        message,
+      });
+    }
+  });
+
+  it('refuses the batches of a worker that died and keeps opening with a new one', async () => {
+    const envelope = sealFor(sender, chainOf(sender.id, 3));
+    const slots = (pool as unknown as { slots: { worker: Worker }[] }).slots;
+    const pending = pool.open(agent, envelope, AT);
+    const dying = slots.find(
+      (s) => (s as unknown as { pending: Map<number, unknown> }).pending.size,
+    )!;
+    await dying.worker.terminate();
+    await expect(pending).rejects.toMatchObject({ code: 'VIGIL_INTERNAL' });
+    expect(pool.size).toBe(2);
+    await Promise.all([1, 2, 3, 4].map(() => pool.open(agent, envelope, AT)));
+  });
+
+  it('refuses to open once closed', async () => {
+    const closed = new OpenPool(openingKeys(fx.identity), 1, WORKER);
+    await closed.close();
+    await expect(
+      closed.open(agent, sealFor(sender, chainOf(sender.id, 1)), AT),
+    ).rejects.toMatchObject({ code: 'VIGIL_INTERNAL' });
+  });
+});
+
+describe('parseIngestWorkers (--ingest-workers)', () => {
+  it('reads a whole number from 0 to 64', () => {
+    expect(parseIngestWorkers('0')).toBe(0);
+    expect(parseIngestWorkers('2')).toBe(2);
+    expect(parseIngestWorkers(' 64 ')).toBe(64);
+  });
+
+  it.each(['', '-1', '65', '1.5', 'two', '2e1', '0x2'])(
+    'refuses %j with VIGIL_INGEST_WORKERS_INVALID',
+    (text) => {
+      expect(() => parseIngestWorkers(text)).toThrow(
+        expect.objectContaining({ code: 'VIGIL_INGEST_WORKERS_INVALID' }),
+      );
+    },
+  );
+});
