@@ -2,7 +2,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { VigilError } from '../../protocol/errors.js';
 import { CollectorError } from '../errors.js';
-import type { OpenedBatch, OpeningAgent, OpeningKeys } from './open-batch.js';
+import {
+  fromWire,
+  type OpenedBatch,
+  type OpenedWire,
+  type OpeningAgent,
+  type OpeningKeys,
+} from './open-batch.js';
 
 /** One batch to open, as posted to a worker. */
 export interface OpenTask {
@@ -15,7 +21,7 @@ export interface OpenTask {
 /** A worker's answer: the opened batch, or why it was refused. */
 export interface OpenReply {
   id: number;
-  opened?: OpenedBatch;
+  opened?: OpenedWire;
   error?: { code?: string; message: string };
 }
 
@@ -149,7 +155,7 @@ function settle(slot: Slot, reply: OpenReply): void {
   if (!pending) return;
   slot.pending.delete(reply.id);
   if (reply.opened) {
-    pending.resolve(reply.opened);
+    pending.resolve(fromWire(reply.opened));
     return;
   }
   const { code, message } = reply.error ?? { message: 'no answer' };

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { VigilError } from '../../protocol/errors.js';
-import { openBatch, type OpeningKeys } from './open-batch.js';
+import { openBatch, toWire, type OpeningKeys } from './open-batch.js';
 import type { OpenReply, OpenTask } from './open-pool.js';
 
 // A worker thread of the ingest pool (open-pool.ts): opens one batch per
@@ -13,7 +13,7 @@ port.on('message', (task: OpenTask) => {
   let reply: OpenReply;
   try {
     const opened = openBatch(keys, task.agent, task.envelope, task.at);
-    reply = { id: task.id, opened };
+    reply = { id: task.id, opened: toWire(opened) };
   } catch (error) {
     reply = { id: task.id, error: describe(error) };
   }
