@@ -123,7 +123,16 @@ export class Ingest {
     this.flushing = false;
     const group = this.waiting;
     this.waiting = [];
-    this.commit(group).forEach((outcome, i) => {
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.commit(group);
+    } catch (error) {
+      // A listener threw after the commit: the batches are stored, and a
+      // resend gets their receipts; the error must not escape this turn.
+      group.forEach((waiting) => waiting.reject(asError(error)));
+      return;
+    }
+    outcomes.forEach((outcome, i) => {
       const waiting = group[i]!;
       if (outcome.kind === 'refused') waiting.reject(outcome.error);
       else waiting.resolve(outcome.result);

@@ -8,6 +8,7 @@ import {
 } from '../../collector/ingest/ingest.js';
 import { PolicySet } from '../../collector/policy/policy-set.js';
 import type { CollectorStore } from '../../collector/store/store.js';
+import { hashEvent } from '../../protocol/chain.js';
 import { verifyReceipt } from '../../protocol/receipt.js';
 import type { Envelope } from '../../protocol/seal.js';
 import {
@@ -45,12 +46,16 @@ describe('Ingest group commit', () => {
   let commits = 0;
   const heard: IntegrityNotice[] = [];
 
-  function ingest(policiesOf: () => PolicySet = () => policies) {
+  function ingest(
+    policiesOf: () => PolicySet = () => policies,
+    onViolation?: () => void,
+  ) {
     return new Ingest({
       store,
       identity: fx.identity,
       policies: policiesOf,
       onIntegrity: (notice) => heard.push(notice),
+      ...(onViolation ? { onViolation } : {}),
     });
   }
 
@@ -164,5 +169,30 @@ describe('Ingest group commit', () => {
     expect(again.duplicate).toBe(false);
     expect(store.getAgent(b.id)!.last_seq).toBe(6);
     expect(store.eventsIn(b.id, 5, 6)).toHaveLength(2);
+  });
+
+  it('refuses the group, stored, when a listener throws after the commit', async () => {
+    // Seqs 16-17 are writes, which the policy does not allow: violations.
+    const chain = chainEvents(a.id, 1, 17);
+    for (const event of chain.slice(15)) {
+      event.action = 'write';
+      event.prev = hashEvent(chain[event.seq - 2]!);
+    }
+    const writes = chain.slice(15);
+    const loud = ingest(undefined, () => {
+      throw new Error('listener broke');
+    });
+    const settled = await submitAll(loud, [[a, sealFor(a, writes)]]);
+    expect(settled[0]).toMatchObject({
+      status: 'rejected',
+      reason: { message: 'listener broke' },
+    });
+    // Stored all the same: sent again, it is answered as a duplicate.
+    const again = await ingest().submit(
+      store.getAgent(a.id)!,
+      sealFor(a, writes),
+    );
+    expect(again.duplicate).toBe(true);
+    expect(store.getAgent(a.id)!.last_seq).toBe(17);
   });
 });
