@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { VigilError } from '../../protocol/errors.js';
 import { CollectorError } from '../errors.js';
@@ -33,12 +35,16 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Date.now() when it was started. */
+  born: number;
 }
 
 /** The compiled worker beside this module (dist/collector/ingest/). */
 const WORKER_SCRIPT = new URL('./open-worker.js', import.meta.url);
 /** More threads than this only add memory: the store has one writer. */
 const MAX_WORKERS = 64;
+/** A worker that dies younger than this is replaced only this much later. */
+const RESPAWN_MIN_MS = 1_000;
 
 /** The default pool: one worker per core this process may use. */
 export function defaultIngestWorkers(): number {
@@ -82,6 +88,14 @@ export class OpenPool {
         `ingest workers: ${size} is not a whole number from 1 to ${MAX_WORKERS}`,
       );
     }
+    // Run from the TypeScript sources there is no compiled worker to start.
+    if (!existsSync(fileURLToPath(script))) {
+      throw new CollectorError(
+        'VIGIL_INTERNAL',
+        `ingest workers: ${fileURLToPath(script)} is missing; build first ` +
+          '(npm run build) or run with --ingest-workers 0',
+      );
+    }
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
@@ -95,9 +109,10 @@ export class OpenPool {
     envelope: unknown,
     at: string,
   ): Promise<OpenedBatch> {
-    if (this.closing) {
+    if (this.closing || this.slots.length === 0) {
+      const why = this.closing ? 'closed' : 'none is running';
       return Promise.reject(
-        new CollectorError('VIGIL_INTERNAL', 'ingest workers: closed'),
+        new CollectorError('VIGIL_INTERNAL', `ingest workers: ${why}`),
       );
     }
     const slot = this.slots.reduce((a, b) =>
@@ -125,7 +140,7 @@ export class OpenPool {
 
   private spawn(): Slot {
     const worker = new Worker(this.script, { workerData: this.keys });
-    const slot: Slot = { worker, pending: new Map() };
+    const slot: Slot = { worker, pending: new Map(), born: Date.now() };
     worker.on('message', (reply: OpenReply) => settle(slot, reply));
     worker.on('error', (error) => this.lose(slot, error.message));
     worker.on('exit', (code) => this.lose(slot, `exited with code ${code}`));
@@ -135,18 +150,23 @@ export class OpenPool {
   }
 
   // The batches it held are refused (the agent sends them again) and, unless
-  // the pool is closing, a fresh worker takes its place.
+  // the pool is closing, a fresh worker takes its place: a second later if
+  // this one died young, so a worker that cannot start does not spin.
   private lose(slot: Slot, why: string): void {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
+    this.slots.splice(index, 1);
     const error = new CollectorError(
       'VIGIL_INTERNAL',
       `ingest worker stopped (${why}); the batch was not stored`,
     );
     for (const pending of slot.pending.values()) pending.reject(error);
     slot.pending.clear();
-    if (this.closing) return;
-    this.slots[index] = this.spawn();
+    const respawn = () => {
+      if (!this.closing) this.slots.push(this.spawn());
+    };
+    if (Date.now() - slot.born >= RESPAWN_MIN_MS) respawn();
+    else setTimeout(respawn, RESPAWN_MIN_MS).unref();
   }
 }
 

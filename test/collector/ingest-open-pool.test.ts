@@ -106,8 +106,18 @@ describe('OpenPool (batches opened on worker threads)', () => {
     )!;
     await dying.worker.terminate();
     await expect(pending).rejects.toMatchObject({ code: 'VIGIL_INTERNAL' });
-    expect(pool.size).toBe(2);
+    await expect.poll(() => pool.size, { timeout: 5_000 }).toBe(2);
     await Promise.all([1, 2, 3, 4].map(() => pool.open(agent, envelope, AT)));
+  });
+
+  it('will not start from the sources, where no compiled worker exists', () => {
+    const source = new URL('./missing-open-worker.js', import.meta.url);
+    expect(() => new OpenPool(openingKeys(fx.identity), 1, source)).toThrow(
+      expect.objectContaining({
+        code: 'VIGIL_INTERNAL',
+        message: expect.stringContaining('--ingest-workers 0'),
+      }),
+    );
   });
 
   it('refuses to open once closed', async () => {
