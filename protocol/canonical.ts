@@ -30,8 +30,9 @@ export function canonicalBytes(value: unknown): Buffer {
 const LONE_SURROGATE =
   /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-// A lone surrogate as JSON.stringify escapes it: `\udXXX` whose backslash
-// is not itself escaped (preceded by an even run of backslashes).
+// A lone surrogate as JSON.stringify escapes it: `\u` and d800 to dfff,
+// whose backslash is not itself escaped (an even run of backslashes
+// comes before it).
 const ESCAPED_LONE_SURROGATE = /(?:^|[^\\])(?:\\\\)*\\ud[89a-f]/;
 
 /**
