@@ -54,6 +54,11 @@ export class AuditCapture {
     await this.sensor.start();
   }
 
+  /** Accesses read from the log and not yet handed on. */
+  get holding(): number {
+    return this.sensor?.holding ?? 0;
+  }
+
   /** Every event handed on so far is in the spool. */
   sealed(): void {
     this.sensor?.saveCheckpoint();

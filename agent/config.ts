@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import { parse, Parser } from 'yaml';
-import schema from '../schemas/agent-config.schema.json' with { type: 'json' };
+import type { ValidateFunction } from 'ajv';
+import type * as Yaml from 'yaml';
+import { validate as generated } from '../schemas/agent-config-validator.js';
 import { parseDuration } from '../protocol/duration.js';
 import { cstDepth, YAML_DEPTH_MAX } from '../protocol/yaml-depth.js';
 import { AgentError } from './errors.js';
+import { withPackage } from './load-once.js';
 
 /** The agent's configuration with every default filled in. */
 export interface AgentConfig {
@@ -33,10 +34,9 @@ interface RawConfig {
 }
 
 // Defaults live in the schema, so the documented and applied values agree.
-const validate = new Ajv({
-  useDefaults: true,
-  allErrors: false,
-}).compile<RawConfig>(schema);
+// The check is ajv's code generated from schemas/agent-config.schema.json
+// (schemas/agent-config-codegen.ts): the agent does not carry ajv itself.
+const validate = generated as unknown as ValidateFunction<RawConfig>;
 
 /** Reads and validates the YAML config; errors name the file and field. */
 export function loadAgentConfig(file: string): AgentConfig {
@@ -53,26 +53,10 @@ export function loadAgentConfig(file: string): AgentConfig {
 }
 
 export function parseAgentConfig(text: string, file = 'config'): AgentConfig {
-  // Deep nesting can crash yaml's recursive composer: measure it first.
-  if (cstDepth([...new Parser().parse(text)]) > YAML_DEPTH_MAX) {
-    throw invalid(
-      file,
-      '(document)',
-      `nests more than ${YAML_DEPTH_MAX} levels`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = parse(text, { maxAliasCount: 0 });
-  } catch (error) {
-    // yaml's own messages quote the offending line; keep only its position.
-    const where = (error as { linePos?: [{ line: number }] }).linePos?.[0];
-    throw invalid(
-      file,
-      where ? `line ${where.line}` : '(document)',
-      'is not valid YAML',
-    );
-  }
+  // The config is read once: yaml's code need not stay for the agent's life.
+  const raw = withPackage<typeof Yaml, unknown>('yaml', (yaml) =>
+    parseYaml(yaml, text, file),
+  );
   if (!validate(raw)) {
     const first = validate.errors?.[0];
     const field =
@@ -101,6 +85,28 @@ export function parseAgentConfig(text: string, file = 'config'): AgentConfig {
     ),
     logLevel: raw.log_level,
   };
+}
+
+function parseYaml(yaml: typeof Yaml, text: string, file: string): unknown {
+  // Deep nesting can crash yaml's recursive composer: measure it first.
+  if (cstDepth([...new yaml.Parser().parse(text)]) > YAML_DEPTH_MAX) {
+    throw invalid(
+      file,
+      '(document)',
+      `nests more than ${YAML_DEPTH_MAX} levels`,
+    );
+  }
+  try {
+    return yaml.parse(text, { maxAliasCount: 0 });
+  } catch (error) {
+    // yaml's own messages quote the offending line; keep only its position.
+    const where = (error as { linePos?: [{ line: number }] }).linePos?.[0];
+    throw invalid(
+      file,
+      where ? `line ${where.line}` : '(document)',
+      'is not valid YAML',
+    );
+  }
 }
 
 function invalid(file: string, field: string, problem: string): AgentError {

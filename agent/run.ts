@@ -8,6 +8,7 @@ import {
   computeCoverage,
   type Coverage,
 } from './coverage.js';
+import { compactHeap, IdleTrim } from './idle-trim.js';
 import { metaEvent } from './meta-event.js';
 import { Sensors } from './sensors.js';
 import { auditSource, Batcher } from './ship/batcher.js';
@@ -65,6 +66,7 @@ export async function runAgent(
     signingCertPem: state.signingCertPem,
     logKey: state.logKey === null ? null : parseVerifierKey(state.logKey),
     logger: log,
+    onDrained: () => trim.drained(),
   });
   const sensing = new Sensors({
     config: config.sensors,
@@ -88,6 +90,18 @@ export async function runAgent(
     onSealed: () => {
       sensing.sealed();
       shipper.wake();
+    },
+  });
+  const trim = new IdleTrim({
+    // Mid-burst the audit sensor always holds the last half second's
+    // accesses, so this is true only once a burst is over.
+    isDrained: () =>
+      sensing.holding === 0 &&
+      batcher.holding === 0 &&
+      spool.depth().envelopes === 0,
+    trim: () => {
+      spool.releaseMemory();
+      compactHeap();
     },
   });
   const meta = (action: MetaAction, detail: Record<string, unknown>) =>
@@ -153,6 +167,7 @@ export async function runAgent(
     refreshCoverage: refreshOnce,
     async stop(options = {}) {
       timers.forEach(clearInterval);
+      trim.stop();
       await refreshing;
       await sensing.stop(options.removeRules === true);
       meta('agent.stop', { pid: process.pid });

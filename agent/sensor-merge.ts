@@ -28,6 +28,11 @@ export class SensorMerge {
     private readonly holdMs = SENSOR_MERGE_HOLD_MS,
   ) {}
 
+  /** File-sensor events held back. */
+  get holding(): number {
+    return this.held.size;
+  }
+
   fromAudit(event: CapturedEvent): void {
     if (CHANGES.has(event.action)) {
       const names = namesOf(event);

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { CapturedEvent } from '../protocol/event.js';
 import { AuditCapture } from './audit-capture.js';
 import { auditAvailable } from './audit/audit-sensor.js';
-import { FsSensor } from './fs/fs-sensor.js';
+import type { FsSensor } from './fs/fs-sensor.js';
 import { metaEvent } from './meta-event.js';
 import { SensorMerge } from './sensor-merge.js';
 
@@ -68,6 +68,9 @@ export class Sensors {
     if (this.active.includes('audit')) await this.audit.watch(paths);
     if (this.active.includes('fs')) {
       await this.fs?.stop();
+      // chokidar is loaded only when the file sensor runs: an agent on the
+      // audit sensor alone does not carry it (DESIGN section 10).
+      const { FsSensor } = await import('./fs/fs-sensor.js');
       this.fs = new FsSensor(
         {
           paths,
@@ -78,6 +81,11 @@ export class Sensors {
       );
       await this.fs.start();
     }
+  }
+
+  /** Accesses sensed and not yet handed on. */
+  get holding(): number {
+    return this.audit.holding + this.merge.holding;
   }
 
   /** Every event handed on so far is in the spool. */

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { AGENT_NODE_FLAGS } from '../agent/node-flags.js';
+import { AGENT_ENV, AGENT_NODE_FLAGS } from '../agent/node-flags.js';
 import {
   chmodSync,
   mkdirSync,
@@ -93,7 +93,7 @@ export async function deploy(options: {
       ['agent', 'run', '--config', config],
       [],
       /"msg":"(agent running)"/,
-      AGENT_NODE_FLAGS,
+      { flags: AGENT_NODE_FLAGS, env: AGENT_ENV },
     );
     children.push(agent.child);
     agentPid = agent.child.pid ?? 0;
@@ -129,12 +129,20 @@ function daemon(
   args: string[],
   more: string[],
   ready: RegExp,
-  nodeFlags: readonly string[] = [],
+  node: { flags: readonly string[]; env: Record<string, string> } = {
+    flags: [],
+    env: {},
+  },
 ): Promise<{ child: ChildProcess; match: string }> {
-  // The agent runs as its systemd unit starts it (AGENT_NODE_FLAGS).
-  const child = spawn(process.execPath, [...nodeFlags, CLI, ...args, ...more], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  // The agent runs as its systemd unit starts it (agent/node-flags.ts).
+  const child = spawn(
+    process.execPath,
+    [...node.flags, CLI, ...args, ...more],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...node.env },
+    },
+  );
   return new Promise((resolvePromise, reject) => {
     let log = '';
     const timer = setTimeout(() => {

@@ -1,5 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { Batch } from '../protocol/batch.js';
 import { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.js';
 import type { AccessEvent } from '../protocol/event.js';
@@ -8,20 +8,30 @@ import accessEventSchema from './access-event.schema.json' with { type: 'json' }
 import batchSchema from './batch.schema.json' with { type: 'json' };
 import envelopeSchema from './envelope.schema.json' with { type: 'json' };
 
-// ajv-formats is CommonJS: under NodeNext its default import is the module.
-const addFormats = addFormatsModule.default;
-
 // A property name echoed in an error is cut short: it came from the sender.
 const MAX_NAME_CHARS = 64;
 
-const ajv = new Ajv({ allErrors: false });
-addFormats(ajv);
-ajv.addSchema([accessEventSchema, envelopeSchema, batchSchema]);
+let shared: Ajv | undefined;
 
-// Compiled on first use: the agent only validates its config, and every
-// compiled validator stays in its memory for months.
+// ajv loads on first use, with require so that the checks stay synchronous:
+// the agent reaches this module (sealBatch) but never validates wire
+// documents, and ajv's code would stay in its memory for months.
+function ajv(): Ajv {
+  if (shared === undefined) {
+    const require = createRequire(import.meta.url);
+    const { Ajv } = require('ajv') as typeof import('ajv');
+    // ajv-formats is CommonJS: its plugin is the module's `default`.
+    const formats = require('ajv-formats') as typeof import('ajv-formats');
+    shared = new Ajv({ allErrors: false });
+    formats.default(shared);
+    shared.addSchema([accessEventSchema, envelopeSchema, batchSchema]);
+  }
+  return shared;
+}
+
+// Compiled on first use: every compiled validator stays in memory.
 function compiled<T>(schema: { $id: string }): ValidateFunction<T> {
-  return ajv.getSchema<T>(schema.$id)!;
+  return ajv().getSchema<T>(schema.$id)!;
 }
 
 /**
@@ -29,7 +39,7 @@ function compiled<T>(schema: { $id: string }): ValidateFunction<T> {
  * the access event and batch schemas resolve.
  */
 export function compileSchema<T>(schema: object) {
-  return ajv.compile<T>(schema);
+  return ajv().compile<T>(schema);
 }
 
 /** "/pointer: problem" for the most specific of ajv's errors. */

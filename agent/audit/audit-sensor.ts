@@ -4,7 +4,7 @@ import { AUDIT_LOG_FILE, auditAvailable } from './availability.js';
 import type { AuditGroup } from './correlator.js';
 import { AuditError } from './errors.js';
 import { KernelWatch } from './kernel-watch.js';
-import { LogTailer } from './log-tailer.js';
+import { LogTailer, TAIL_CHUNK_BYTES } from './log-tailer.js';
 import { auditMeta } from './meta-event.js';
 import { AuditPipeline, type PipelineStats } from './pipeline.js';
 import { ResumeLedger } from './resume-ledger.js';
@@ -24,8 +24,8 @@ export {
   type AuditSensorOptions,
 } from './sensor-options.js';
 
-/** Chunks read per poll before yielding to the event loop (1 MiB each). */
-const MAX_CHUNKS_PER_POLL = 16;
+/** Chunks read per poll before yielding to the event loop: 16 MiB. */
+const MAX_CHUNKS_PER_POLL = (16 << 20) / TAIL_CHUNK_BYTES;
 
 export type AuditSensorStats = PipelineStats;
 
@@ -78,6 +78,11 @@ export class AuditSensor {
   /** Counters since start: records, events, malformed, skipped. */
   get stats(): AuditSensorStats {
     return this.pipeline.stats;
+  }
+
+  /** Accesses read from the log and not yet handed on. */
+  get holding(): number {
+    return this.pipeline.pendingGroups;
   }
 
   /**

@@ -79,6 +79,7 @@ export class Correlator {
     for (const [key, group] of this.pending) {
       if (nowMs - group.seenAtMs >= this.flushMs) this.emit(key);
     }
+    this.passHandedOn();
   }
 
   /** Emits every open group: the end of the input. */
@@ -103,14 +104,49 @@ export class Correlator {
     return this.pending.size;
   }
 
+  /** Keys kept for arrival order; none once nothing is open. */
+  get orderedKeys(): number {
+    return this.order.length - this.head;
+  }
+
   private emitOldest(): void {
     while (this.head < this.order.length) {
-      const key = this.order[this.head++] as string;
+      const key = this.pass();
       if (this.pending.has(key)) {
         this.emit(key);
         break;
       }
     }
+    this.compactOrder();
+  }
+
+  // Groups mostly leave by flushIdle, oldest first: move past their keys,
+  // and drop them all once nothing is open, so that an idle agent does not
+  // keep the keys of the last burst's thousands of events.
+  private passHandedOn(): void {
+    if (this.pending.size === 0) {
+      this.order = [];
+      this.head = 0;
+      return;
+    }
+    while (
+      this.head < this.order.length &&
+      !this.pending.has(this.order[this.head] as string)
+    ) {
+      this.pass();
+    }
+    this.compactOrder();
+  }
+
+  /** The key at the head of `order`, whose slot lets go of it. */
+  private pass(): string {
+    const key = this.order[this.head] as string;
+    this.order[this.head] = '';
+    this.head += 1;
+    return key;
+  }
+
+  private compactOrder(): void {
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head);
       this.head = 0;

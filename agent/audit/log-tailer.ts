@@ -10,8 +10,11 @@ import {
   type LogFile,
 } from './log-files.js';
 
-/** Bytes read per step; an audit record is at most about 9 KiB. */
-export const TAIL_CHUNK_BYTES = 1 << 20;
+/**
+ * Bytes read per step; an audit record is at most about 9 KiB. The buffer
+ * stays resident once a backlog has filled it, so it is kept small.
+ */
+export const TAIL_CHUNK_BYTES = 1 << 18;
 
 export interface TailPosition {
   inode: number;

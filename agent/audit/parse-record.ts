@@ -47,12 +47,16 @@ export function parseRecord(line: string): AuditRecord | undefined {
   const stampText = text.slice(at + MSG_PREFIX.length, close);
   const stamp = STAMP.exec(stampText);
   if (!stamp) throw malformed('bad msg=audit(…) stamp');
+  // The key is built from the stamp's parts rather than sliced from the
+  // line: it outlives the record (the correlator keeps it), and a slice
+  // would keep the whole line in memory with it.
+  const key = `${stamp[1]}.${stamp[2]}:${stamp[3]}`;
   return new LogRecord(
     node,
     type,
     Number(stamp[1]) * 1000 + Number(stamp[2]),
     Number(stamp[3]),
-    node === undefined ? stampText : `${node} ${stampText}`,
+    node === undefined ? key : `${node} ${key}`,
     text,
     close + 2,
   );

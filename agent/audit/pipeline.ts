@@ -79,6 +79,11 @@ export class AuditPipeline {
     this.correlator.flushAll();
   }
 
+  /** Events whose records are still being gathered. */
+  get pendingGroups(): number {
+    return this.correlator.pendingCount;
+  }
+
   oldestPendingOffset(): number | undefined {
     return this.correlator.oldestPendingOffset();
   }

@@ -49,6 +49,11 @@ export class Batcher {
     this.maxSpoolBytes = options.maxSpoolBytes ?? SPOOL_MAX_BYTES;
   }
 
+  /** Events waiting to be sealed. */
+  get holding(): number {
+    return this.pending.length;
+  }
+
   push(event: CapturedEvent): void {
     this.pending.push(event);
     if (this.pending.length >= this.maxEvents) {

@@ -18,6 +18,8 @@ export interface ShipperOptions {
   /** The collector's log key; null for state enrolled before the log. */
   logKey: VerifierKey | null;
   logger: Logger;
+  /** Called each time the shipper finds the spool empty. */
+  onDrained?: () => void;
 }
 
 /**
@@ -63,6 +65,7 @@ export class Shipper {
     while (this.running) {
       const item = this.options.spool.oldest();
       if (!item) {
+        this.options.onDrained?.();
         await this.idle(SHIP_BACKOFF_MAX_MS);
         continue;
       }

@@ -128,6 +128,26 @@ describe('Correlator without EOE records', () => {
     });
   });
 
+  describe('when a burst of groups has been handed on by time', () => {
+    it('keeps only the keys of groups still open, and none at the end', () => {
+      const correlator = new Correlator(() => undefined, {
+        flushMs: FLUSH_MS,
+      });
+      const line = log.split('\n').find((l) => l.includes(':68):')) ?? '';
+      const at = (serial: number) =>
+        parseRecord(line.replace(':68):', `:${serial}):`))!;
+      for (let serial = 1; serial <= 3_000; serial += 1) {
+        correlator.push(at(serial), 0, serial < 2_000 ? 0 : 1_000);
+      }
+      correlator.flushIdle(FLUSH_MS); // the first 1,999 are idle by then
+      expect(correlator.pendingCount).toBe(1_001);
+      expect(correlator.orderedKeys).toBe(1_001);
+      correlator.flushIdle(1_000 + FLUSH_MS);
+      expect(correlator.pendingCount).toBe(0);
+      expect(correlator.orderedKeys).toBe(0);
+    });
+  });
+
   describe('when too many groups stay open', () => {
     it('hands the oldest on early', () => {
       const groups: AuditGroup[] = [];

@@ -94,6 +94,27 @@ describe('Batcher', () => {
     });
   });
 
+  describe('while events wait for their batch', () => {
+    it('says how many it holds, and none once sealed', () => {
+      const b = batcher(3);
+      b.push(access('/srv/a'));
+      b.push(access('/srv/b'));
+      expect(b.holding).toBe(2);
+      b.push(access('/srv/c'));
+      expect(b.holding).toBe(0);
+    });
+  });
+
+  describe('when the spool gives its page cache back', () => {
+    it('still holds every sealed batch', () => {
+      const b = batcher(2);
+      for (let i = 0; i < 5; i++) b.push(access(`/srv/f${i}`));
+      b.flush();
+      spool.releaseMemory();
+      expect(openAll().map((x) => x.events.length)).toEqual([2, 2, 1]);
+    });
+  });
+
   describe('when a batch is sealed', () => {
     it('remembers which audit records it holds, for a crash before the checkpoint', () => {
       const b = batcher(2);
