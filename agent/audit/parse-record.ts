@@ -12,6 +12,11 @@ export interface AuditRecord {
   readonly eventKey: string;
   /** Raw values; quoted strings unquoted, hex decoded, `(null)` as null. */
   readonly fields: Record<string, string | null>;
+  /**
+   * One value of `fields`, found without building the others: what a
+   * record of another rule's event is asked before being set aside.
+   */
+  field(name: string): string | null | undefined;
 }
 
 /** auditd's ENRICHED format appends interpreted fields after this byte. */
@@ -81,6 +86,79 @@ class LogRecord implements AuditRecord {
     this.parsed ??= parseFields(this.text, this.from);
     return this.parsed;
   }
+
+  field(name: string): string | null | undefined {
+    if (this.parsed !== undefined) return this.parsed[name];
+    const { text, from } = this;
+    const first = skipSpaces(text, from);
+    const at = text.startsWith(`${name}=`, first)
+      ? first
+      : text.indexOf(` ${name}=`, from) + 1;
+    if (at === 0) return undefined;
+    // Spaces split fields except inside quotes: with no quoted space
+    // before `at`, the first " name=" starts the first field so named.
+    if (!QUOTED_SPACE.test(text.slice(from, at))) {
+      nextField(text, at);
+      return valueAt(text, name);
+    }
+    for (let next = from; nextField(text, next); next = cursor.next) {
+      if (cursor.eq - cursor.start === name.length) {
+        if (text.startsWith(name, cursor.start)) return valueAt(text, name);
+      }
+    }
+    return undefined;
+  }
+}
+
+/**
+ * A quoted value holding a space, or what might be one: its field's
+ * name ends at the first "=" of the word, which this does not check.
+ */
+const QUOTED_SPACE = /=(?:"[^" ]* |'[^' ]* )/;
+
+/**
+ * Where nextField found a field: its name from `start` to `eq`, its raw
+ * value from `eq + 1` to `end`, and where the next field may start. One
+ * object reused, so that scanning a record allocates nothing.
+ */
+const cursor = { start: 0, eq: 0, end: 0, quote: '', next: 0 };
+
+/**
+ * Moves `cursor` to the first field at or after `from`, skipping spaces
+ * and bare words; false at the end of the text. A quoted value runs to
+ * its closing quote, spaces and all.
+ */
+function nextField(text: string, from: number): boolean {
+  let at = skipSpaces(text, from);
+  while (at < text.length) {
+    const end = wordEnd(text, at);
+    const eq = text.indexOf('=', at);
+    if (eq === -1 || eq >= end) {
+      at = skipSpaces(text, end); // a bare word: not a field, skip it
+      continue;
+    }
+    const quote = text[eq + 1];
+    cursor.start = at;
+    cursor.eq = eq;
+    if (quote === '"' || quote === "'") {
+      const closing = text.indexOf(quote, eq + 2);
+      cursor.quote = quote;
+      cursor.end = closing === -1 ? text.length : closing;
+      cursor.next = closing === -1 ? text.length : wordEnd(text, closing + 1);
+    } else {
+      cursor.quote = '';
+      cursor.end = end;
+      cursor.next = end;
+    }
+    return true;
+  }
+  return false;
+}
+
+/** The value of the field at `cursor`, named `key`. */
+function valueAt(text: string, key: string): string | null {
+  if (cursor.quote !== '') return text.slice(cursor.eq + 2, cursor.end);
+  return unquoted(key, text.slice(cursor.eq + 1, cursor.end));
 }
 
 function parseFields(
@@ -90,28 +168,9 @@ function parseFields(
   // A plain object keeps one hidden class per record layout, which is much
   // faster here; names such as __proto__ that it inherits are never set.
   const fields: Record<string, string | null> = {};
-  let at = skipSpaces(text, from);
-  while (at < text.length) {
-    const end = wordEnd(text, at);
-    const eq = text.indexOf('=', at);
-    if (eq === -1 || eq >= end) {
-      at = skipSpaces(text, end); // a bare word: not a field, skip it
-      continue;
-    }
-    const key = text.slice(at, eq);
-    const quote = text[eq + 1];
-    let value: string | null;
-    if (quote === '"' || quote === "'") {
-      const closing = text.indexOf(quote, eq + 2);
-      const stop = closing === -1 ? text.length : closing;
-      value = text.slice(eq + 2, stop);
-      at = closing === -1 ? text.length : wordEnd(text, closing + 1);
-    } else {
-      value = unquoted(key, text.slice(eq + 1, end));
-      at = end;
-    }
-    if (fields[key] === undefined) fields[key] = value;
-    at = skipSpaces(text, at);
+  for (let at = from; nextField(text, at); at = cursor.next) {
+    const key = text.slice(cursor.start, cursor.eq);
+    if (fields[key] === undefined) fields[key] = valueAt(text, key);
   }
   return fields;
 }

@@ -48,7 +48,7 @@ export function groupToEvent(
   ctx: EventContext,
 ): GroupResult {
   const syscall = group.records.find((r) => r.type === 'SYSCALL');
-  const keys = syscall?.fields.key?.split(KEY_SEPARATOR) ?? [];
+  const keys = syscall?.field('key')?.split(KEY_SEPARATOR) ?? [];
   if (syscall === undefined || !keys.includes(ctx.key)) {
     return { status: 'foreign' };
   }
