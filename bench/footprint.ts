@@ -17,8 +17,12 @@ const READS_PER_S = 1_000;
 const SETTLE_MS = 5_000;
 /** After a busy window, how long the store may take to get every event. */
 const DRAIN_TIMEOUT_MS = 30_000;
-/** DESIGN section 10: agent idle within 60 MB RSS and 1% CPU. */
-const GOAL_IDLE_RSS_MB = 60;
+/**
+ * DESIGN section 10: agent idle within 60 MB RSS and 1% CPU. RSS is shown
+ * in MiB, so the goal is taken in its stricter, decimal reading:
+ * 60,000,000 bytes, 57.2 MiB.
+ */
+const GOAL_IDLE_RSS_MIB = 60e6 / 2 ** 20;
 const GOAL_IDLE_CPU_PERCENT = 1;
 
 interface RoundUsage {
@@ -91,7 +95,7 @@ export const footprintGroup: BenchGroup = {
         'MiB',
         (u) => u.idle.peakRssMiB,
         `peak VmRSS, ${idle}`,
-        GOAL_IDLE_RSS_MB,
+        GOAL_IDLE_RSS_MIB,
       ),
       fig(
         'agent idle CPU',
