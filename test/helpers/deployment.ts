@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { removeRules } from '../../agent/audit/rules.js';
 import { AUDIT_KEY } from '../../agent/run.js';
+import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/node-flags.js';
 import type { AccessEvent } from '../../protocol/event.js';
 import { freePort, stopDaemon, vigil, vigilDaemon } from './vigil-cli.js';
 
@@ -77,11 +78,16 @@ export async function deploy(options: {
       ).child;
     },
     async startAgent() {
-      d.agent = (
-        await vigilDaemon(['agent', 'run', '--config', config], (l) =>
-          l.includes('agent running'),
-        )
-      ).child;
+      d.agent =
+        // As its systemd unit starts it: the agent's node flags and env.
+        (
+          await vigilDaemon(
+            ['agent', 'run', '--config', config],
+            (l) => l.includes('agent running'),
+            undefined,
+            { flags: AGENT_NODE_FLAGS, env: AGENT_ENV },
+          )
+        ).child;
     },
     storedEvents() {
       const db = new Database(join(dataDir, 'store.db'), { readonly: true });

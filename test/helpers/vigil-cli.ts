@@ -37,9 +37,11 @@ export function vigilDaemon(
   args: string[],
   ready: (line: string) => boolean,
   timeoutMs = 30_000,
+  node: { flags?: readonly string[]; env?: Record<string, string> } = {},
 ): Promise<{ child: ChildProcess; log: string[] }> {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [...(node.flags ?? []), CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...node.env },
   });
   const log: string[] = [];
   return new Promise((resolvePromise, reject) => {
