@@ -7,6 +7,11 @@ export interface AuditGroup {
   serial: number;
   timeMs: number;
   records: AuditRecord[];
+  /**
+   * Another rule's event, known by its SYSCALL record: its records were
+   * let go as they came, and `records` holds none.
+   */
+  foreign: boolean;
   /** Log offsets of the group's first and last record lines. */
   firstOffset: number;
   lastOffset: number;
@@ -17,6 +22,11 @@ export interface CorrelatorOptions {
   flushMs: number;
   /** Oldest groups are handed on early when more than this many are open. */
   maxPending?: number;
+  /**
+   * Asked of each group's first SYSCALL record: true for an event of
+   * another rule, whose records need not be kept until it is complete.
+   */
+  isForeign?: (syscall: AuditRecord) => boolean;
 }
 
 /**
@@ -28,6 +38,8 @@ export const MAX_PENDING_GROUPS = 4096;
 
 interface Pending extends AuditGroup {
   seenAtMs: number;
+  /** Whether its first SYSCALL record came and was judged. */
+  judged: boolean;
 }
 
 /**
@@ -43,6 +55,7 @@ export class Correlator {
   private head = 0;
   private readonly flushMs: number;
   private readonly maxPending: number;
+  private readonly isForeign: ((syscall: AuditRecord) => boolean) | undefined;
 
   constructor(
     private readonly onGroup: (group: AuditGroup) => void,
@@ -50,6 +63,7 @@ export class Correlator {
   ) {
     this.flushMs = options.flushMs;
     this.maxPending = options.maxPending ?? MAX_PENDING_GROUPS;
+    this.isForeign = options.isForeign;
   }
 
   /** Adds one record read at log `offset` when the wall clock read `nowMs`. */
@@ -69,9 +83,25 @@ export class Correlator {
       }
       if (this.pending.size > this.maxPending) this.emitOldest();
     }
-    group.records.push(record);
+    this.keep(group, record);
     group.lastOffset = Math.max(group.lastOffset, offset);
     group.seenAtMs = nowMs;
+  }
+
+  // Most records of a busy log belong to other rules' events: once the
+  // SYSCALL record says so, the group's lines are let go instead of being
+  // held (and copied by each young-generation collection) until it ends.
+  private keep(group: Pending, record: AuditRecord): void {
+    if (group.foreign) return;
+    if (record.type === 'SYSCALL' && !group.judged) {
+      group.judged = true;
+      if (this.isForeign?.(record) === true) {
+        group.foreign = true;
+        group.records = [];
+        return;
+      }
+    }
+    group.records.push(record);
   }
 
   /** Emits groups that got no record for `flushMs` of wall time. */
@@ -168,8 +198,10 @@ function newGroup(record: AuditRecord, offset: number, nowMs: number): Pending {
     serial: record.serial,
     timeMs: record.timeMs,
     records: [],
+    foreign: false,
     firstOffset: offset,
     lastOffset: offset,
     seenAtMs: nowMs,
+    judged: false,
   };
 }

@@ -3,7 +3,7 @@ import { Correlator, type AuditGroup } from './correlator.js';
 import { AuditError } from './errors.js';
 import { parseRecord } from './parse-record.js';
 import { PathCache } from './path-cache.js';
-import { groupToEvent } from './to-event.js';
+import { groupToEvent, isUnderKey } from './to-event.js';
 import { UserDb } from './user-db.js';
 import { WatchedRoots } from './watched-roots.js';
 
@@ -52,6 +52,7 @@ export class AuditPipeline {
     this.roots = options.roots && new WatchedRoots(options.roots);
     this.correlator = new Correlator((group) => this.onGroup(group), {
       flushMs: options.flushMs,
+      isForeign: (syscall) => !isUnderKey(syscall, options.key),
     });
   }
 
@@ -90,6 +91,7 @@ export class AuditPipeline {
 
   private onGroup(group: AuditGroup): void {
     if (this.options.skipGroup?.(group) === true) return;
+    if (group.foreign) return;
     let result;
     try {
       result = groupToEvent(group, {

@@ -38,6 +38,12 @@ export type GroupResult =
 const KEY_SEPARATOR = '\x01';
 const AT_FDCWD = /^(?:ffffffff)?ffffff9c$/i;
 
+/** Whether a SYSCALL record's rule keys include `key`. */
+export function isUnderKey(syscall: AuditRecord, key: string): boolean {
+  const keys = syscall.field('key')?.split(KEY_SEPARATOR) ?? [];
+  return keys.includes(key);
+}
+
 /**
  * Turns SYSCALL + CWD + PATH + PROCTITLE records into one access event.
  * Throws AuditError VIGIL_AUDIT_EVENT_INCOMPLETE when a record of ours lacks
@@ -48,8 +54,7 @@ export function groupToEvent(
   ctx: EventContext,
 ): GroupResult {
   const syscall = group.records.find((r) => r.type === 'SYSCALL');
-  const keys = syscall?.field('key')?.split(KEY_SEPARATOR) ?? [];
-  if (syscall === undefined || !keys.includes(ctx.key)) {
+  if (syscall === undefined || !isUnderKey(syscall, ctx.key)) {
     return { status: 'foreign' };
   }
   const f = syscall.fields;

@@ -28,6 +28,39 @@ function bySerial(groups: AuditGroup[], serial: number) {
   return groups.find((g) => g.serial === serial);
 }
 
+describe("Correlator told which events are another rule's", () => {
+  const line = (serial: number, type: string, rest: string) =>
+    parseRecord(`type=${type} msg=audit(1700000000.000:${serial}): ${rest}`)!;
+
+  describe("when a group's first SYSCALL record is under another key", () => {
+    it('lets its records go, those before the SYSCALL too, and hands it on as foreign', () => {
+      const groups: AuditGroup[] = [];
+      const asked: string[] = [];
+      const correlator = new Correlator((g) => groups.push(g), {
+        flushMs: FLUSH_MS,
+        isForeign: (syscall) => {
+          asked.push(syscall.eventKey);
+          return syscall.field('key') !== 'mine';
+        },
+      });
+      correlator.push(line(1, 'CWD', 'cwd="/"'), 0, 0);
+      correlator.push(line(1, 'SYSCALL', 'syscall=2 key="other"'), 10, 0);
+      correlator.push(line(1, 'PATH', 'item=0 name="/a"'), 20, 0);
+      correlator.push(line(2, 'SYSCALL', 'syscall=2 key="mine"'), 30, 0);
+      correlator.push(line(2, 'SYSCALL', 'syscall=2 key="other"'), 40, 0);
+      correlator.push(line(2, 'PATH', 'item=0 name="/b"'), 50, 0);
+      correlator.flushAll();
+      const [foreign, ours] = groups;
+      expect(foreign).toMatchObject({ serial: 1, foreign: true, records: [] });
+      expect([foreign?.firstOffset, foreign?.lastOffset]).toEqual([0, 20]);
+      expect(ours?.foreign).toBe(false);
+      expect(types(ours)).toEqual(['SYSCALL', 'SYSCALL', 'PATH']);
+      // Only the first SYSCALL record of a group decides.
+      expect(asked).toEqual(['1700000000.000:1', '1700000000.000:2']);
+    });
+  });
+});
+
 describe.skipIf(!HAVE_CORPUS)('Correlator on corpus logs', () => {
   describe('when records of different events are interleaved', () => {
     it('groups each event whole (go-libaudit out_of_order)', () => {
