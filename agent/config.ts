@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
 import type * as Yaml from 'yaml';
 import { validate as generated } from '../schemas/agent-config-validator.js';
@@ -38,18 +38,44 @@ interface RawConfig {
 // (schemas/agent-config-codegen.ts): the agent does not carry ajv itself.
 const validate = generated as unknown as ValidateFunction<RawConfig>;
 
+/** The largest config file read; a real one is a few hundred bytes. */
+export const AGENT_CONFIG_MAX_BYTES = 1024 * 1024;
+
 /** Reads and validates the YAML config; errors name the file and field. */
 export function loadAgentConfig(file: string): AgentConfig {
-  let text: string;
+  return parseAgentConfig(readConfigText(file), file);
+}
+
+// Opened without blocking, so that a FIFO given as the config is refused
+// instead of waiting for a writer, and read up to one byte past the limit,
+// so that /dev/zero is refused instead of filling memory.
+function readConfigText(file: string): string {
+  let fd: number | undefined;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) {
+      throw unreadable(file, 'is not a regular file');
+    }
+    const buffer = Buffer.alloc(AGENT_CONFIG_MAX_BYTES + 1);
+    let size = 0;
+    for (let n = 1; n > 0 && size < buffer.length; size += n) {
+      n = readSync(fd, buffer, size, buffer.length - size, null);
+    }
+    if (size > AGENT_CONFIG_MAX_BYTES) {
+      throw invalid(file, '(document)', 'is larger than 1 MiB');
+    }
+    return buffer.toString('utf8', 0, size);
   } catch (error) {
-    throw new AgentError(
-      'VIGIL_CONFIG_UNREADABLE',
-      `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
+    if (error instanceof AgentError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw unreadable(file, `cannot be read (${code})`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  return parseAgentConfig(text, file);
+}
+
+function unreadable(file: string, why: string): AgentError {
+  return new AgentError('VIGIL_CONFIG_UNREADABLE', `${file}: ${why}`);
 }
 
 export function parseAgentConfig(text: string, file = 'config'): AgentConfig {
@@ -74,12 +100,13 @@ export function parseAgentConfig(text: string, file = 'config'): AgentConfig {
     watch: raw.watch,
     batch: {
       maxEvents: raw.batch.max_events,
-      maxWaitMs: parseDuration(raw.batch.max_wait, 'batch.max_wait'),
+      maxWaitMs: duration(file, raw.batch.max_wait, 'batch.max_wait'),
     },
     spool: { maxBytes: raw.spool.max_bytes },
     sensors: raw.sensors,
-    heartbeatMs: parseDuration(raw.heartbeat, 'heartbeat'),
-    designatedRefreshMs: parseDuration(
+    heartbeatMs: duration(file, raw.heartbeat, 'heartbeat'),
+    designatedRefreshMs: duration(
+      file,
       raw.designated_refresh,
       'designated_refresh',
     ),
@@ -96,17 +123,65 @@ function parseYaml(yaml: typeof Yaml, text: string, file: string): unknown {
       `nests more than ${YAML_DEPTH_MAX} levels`,
     );
   }
-  try {
-    return yaml.parse(text, { maxAliasCount: 0 });
-  } catch (error) {
-    // yaml's own messages quote the offending line; keep only its position.
-    const where = (error as { linePos?: [{ line: number }] }).linePos?.[0];
+  const lines = new yaml.LineCounter();
+  const at = (offset: number) => `line ${lines.linePos(offset).line}`;
+  const doc = yaml.parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
+  // A warning too (an unknown tag such as !secret): the value it leaves is
+  // not what the writer meant. yaml's messages quote the offending line;
+  // only its position and yaml's code for the problem are kept.
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem !== undefined) {
     throw invalid(
       file,
-      where ? `line ${where.line}` : '(document)',
-      'is not valid YAML',
+      at(problem.pos[0]),
+      `is not valid YAML (${problem.code})`,
     );
   }
+  yaml.visit(doc, {
+    Node(_key, node) {
+      if (!yaml.isAlias(node) && node.anchor === undefined) return undefined;
+      const where = node.range ? at(node.range[0]) : '(document)';
+      throw invalid(
+        file,
+        where,
+        'uses a YAML anchor or alias, which agent configs may not',
+      );
+    },
+  });
+  return doc.toJS({ maxAliasCount: 0 });
+}
+
+/**
+ * What each timer of the agent may be set to. Node runs a timer longer
+ * than 2^31 - 1 ms (24.8 days) or of 0 ms every millisecond instead, so a
+ * heartbeat of 30d would be a flood; the bounds also keep each one useful.
+ */
+export const DURATION_BOUNDS: Readonly<
+  Record<string, { min: string; max: string }>
+> = {
+  'batch.max_wait': { min: '10ms', max: '1h' },
+  heartbeat: { min: '1s', max: '24h' },
+  designated_refresh: { min: '1s', max: '24h' },
+};
+
+function duration(file: string, text: string, field: string): number {
+  const value = parseDuration(text, field);
+  const bounds = DURATION_BOUNDS[field];
+  if (bounds === undefined) return value;
+  const min = parseDuration(bounds.min, field);
+  const max = parseDuration(bounds.max, field);
+  if (value < min || value > max) {
+    throw invalid(
+      file,
+      field,
+      `must be between ${bounds.min} and ${bounds.max}`,
+    );
+  }
+  return value;
 }
 
 function invalid(file: string, field: string, problem: string): AgentError {

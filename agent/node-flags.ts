@@ -28,3 +28,13 @@ export const AGENT_NODE_FLAGS = [
  * freed; the agent's work is on one thread, so one arena serves it.
  */
 export const AGENT_ENV = { MALLOC_ARENA_MAX: '1' } as const;
+
+/**
+ * The agent flags this process was started without: none when node runs
+ * as its systemd unit starts it.
+ */
+export function missingAgentFlags(
+  execArgv: readonly string[] = process.execArgv,
+): string[] {
+  return AGENT_NODE_FLAGS.filter((flag) => !execArgv.includes(flag));
+}

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { loadAgentConfig } from '../agent/config.js';
+import { missingAgentFlags } from '../agent/node-flags.js';
 import { runAgent } from '../agent/run.js';
 import { Spool } from '../agent/spool/spool.js';
 import { loadAgentState } from '../agent/state.js';
@@ -49,7 +50,8 @@ export function registerAgentCommands(program: Command): void {
         );
         console.log(
           `next: write a config with collector: ${opts.collector} and state: ` +
-            `${resolve(opts.state)} (see docs/agent.md), then: vigil agent run --config FILE`,
+            `${resolve(opts.state)} (see docs/agent.md), then run the agent as ` +
+            'docs/agent.md "Run" shows: node with the agent flags, or its systemd unit',
         );
       },
     );
@@ -61,6 +63,14 @@ export function registerAgentCommands(program: Command): void {
     .action(async (opts: { config: string }) => {
       const config = loadAgentConfig(opts.config);
       const logger = createLogger('vigil-agent', config.logLevel);
+      const missing = missingAgentFlags();
+      if (missing.length > 0) {
+        logger.warn(
+          { missing },
+          'node was started without the agent flags: it runs, but holds ' +
+            'more memory when idle (docs/agent.md, "Run")',
+        );
+      }
       const running = await runAgent(config, logger);
       await untilSignal();
       await running.stop();

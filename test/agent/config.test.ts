@@ -1,5 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadAgentConfig, parseAgentConfig } from '../../agent/config.js';
+import {
+  AGENT_CONFIG_MAX_BYTES,
+  loadAgentConfig,
+  parseAgentConfig,
+} from '../../agent/config.js';
 
 const MINIMAL =
   'collector: https://collector.example:8443\nstate: /var/lib/vigil\n';
@@ -46,6 +54,31 @@ describe('agent config', () => {
         '- '.repeat(2000) + 'x\n',
         'levels',
       ],
+      // Node runs a timer of 0 or over 24.8 days every millisecond.
+      ['a heartbeat of 30 days', `${MINIMAL}heartbeat: 30d\n`, 'heartbeat'],
+      ['a heartbeat of 0', `${MINIMAL}heartbeat: 0s\n`, 'between 1s and 24h'],
+      [
+        'a designated refresh of 25 days',
+        `${MINIMAL}designated_refresh: 25d\n`,
+        'designated_refresh: must be between 1s and 24h',
+      ],
+      [
+        'a batch wait of 0',
+        `${MINIMAL}batch: { max_wait: 0ms }\n`,
+        'batch.max_wait: must be between 10ms and 1h',
+      ],
+      [
+        'an unknown tag',
+        `${MINIMAL}log_level: !secret info\n`,
+        'line 3: is not valid YAML (TAG_RESOLVE_FAILED)',
+      ],
+      [
+        'an alias',
+        `${MINIMAL}watch: &w [/srv/a]\nx: *w\n`,
+        'line 3: uses a YAML anchor or alias',
+      ],
+      ['a key twice', `${MINIMAL}state: /other\n`, 'line 3'],
+      ['two documents', `${MINIMAL}---\n${MINIMAL}`, 'not valid YAML'],
     ])(
       'stops with VIGIL_CONFIG_INVALID naming the field for %s',
       (_what, text, field) => {
@@ -62,6 +95,54 @@ describe('agent config', () => {
       expect(() => loadAgentConfig('/nonexistent/agent.yaml')).toThrow(
         expect.objectContaining({ code: 'VIGIL_CONFIG_UNREADABLE' }),
       );
+    });
+
+    it('refuses a file over 1 MiB, and /dev/zero, without reading on', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+      try {
+        const big = join(dir, 'big.yaml');
+        writeFileSync(big, MINIMAL + '#'.repeat(AGENT_CONFIG_MAX_BYTES));
+        for (const file of [big, '/dev/zero']) {
+          expect(() => loadAgentConfig(file)).toThrow(
+            expect.objectContaining({
+              code: expect.stringMatching(
+                /^VIGIL_CONFIG_(INVALID|UNREADABLE)$/,
+              ),
+            }),
+          );
+        }
+        expect(() => loadAgentConfig(big)).toThrow('larger than 1 MiB');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses a FIFO at once instead of waiting for a writer', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+      try {
+        const fifo = join(dir, 'agent.yaml');
+        execFileSync('mkfifo', [fifo]);
+        expect(() => loadAgentConfig(fifo)).toThrow(
+          expect.objectContaining({
+            code: 'VIGIL_CONFIG_UNREADABLE',
+            message: `${fifo}: is not a regular file`,
+          }),
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('reads a config of exactly the largest size', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+      try {
+        const file = join(dir, 'agent.yaml');
+        const pad = AGENT_CONFIG_MAX_BYTES - MINIMAL.length - 1;
+        writeFileSync(file, `${MINIMAL}#${'x'.repeat(pad)}`);
+        expect(loadAgentConfig(file).state).toBe('/var/lib/vigil');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/node-flags.js';
+import {
+  AGENT_ENV,
+  AGENT_NODE_FLAGS,
+  missingAgentFlags,
+} from '../../agent/node-flags.js';
 import { REPO_ROOT } from '../helpers/vigil-cli.js';
 
 const unit = readFileSync(
@@ -26,5 +30,20 @@ describe('the agent systemd unit', () => {
         .map((pair) => pair.split('=', 2)),
     );
     expect(env).toEqual({ ...AGENT_ENV });
+  });
+});
+
+describe('missingAgentFlags', () => {
+  describe('when node runs with every agent flag, among others', () => {
+    it('names none', () => {
+      expect(missingAgentFlags(['--inspect', ...AGENT_NODE_FLAGS])).toEqual([]);
+    });
+  });
+
+  describe('when node was started bare, as `vigil agent run` alone does', () => {
+    it('names each one missing', () => {
+      expect(missingAgentFlags([])).toEqual([...AGENT_NODE_FLAGS]);
+      expect(missingAgentFlags(['--expose-gc'])).not.toContain('--expose-gc');
+    });
   });
 });
