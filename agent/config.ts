@@ -58,9 +58,11 @@ function readConfigText(file: string): string {
     }
     const buffer = Buffer.alloc(AGENT_CONFIG_MAX_BYTES + 1);
     let size = 0;
-    for (let n = 1; n > 0 && size < buffer.length; size += n) {
-      n = readSync(fd, buffer, size, buffer.length - size, null);
-    }
+    let read: number;
+    do {
+      read = readSync(fd, buffer, size, buffer.length - size, null);
+      size += read;
+    } while (read > 0 && size < buffer.length);
     if (size > AGENT_CONFIG_MAX_BYTES) {
       throw invalid(file, '(document)', 'is larger than 1 MiB');
     }
@@ -100,15 +102,19 @@ export function parseAgentConfig(text: string, file = 'config'): AgentConfig {
     watch: raw.watch,
     batch: {
       maxEvents: raw.batch.max_events,
-      maxWaitMs: duration(file, raw.batch.max_wait, 'batch.max_wait'),
+      maxWaitMs: duration(file, raw.batch.max_wait, 'batch.max_wait', [
+        '10ms',
+        '1h',
+      ]),
     },
     spool: { maxBytes: raw.spool.max_bytes },
     sensors: raw.sensors,
-    heartbeatMs: duration(file, raw.heartbeat, 'heartbeat'),
+    heartbeatMs: duration(file, raw.heartbeat, 'heartbeat', ['1s', '24h']),
     designatedRefreshMs: duration(
       file,
       raw.designated_refresh,
       'designated_refresh',
+      ['1s', '24h'],
     ),
     logLevel: raw.log_level,
   };
@@ -156,30 +162,19 @@ function parseYaml(yaml: typeof Yaml, text: string, file: string): unknown {
 }
 
 /**
- * What each timer of the agent may be set to. Node runs a timer longer
- * than 2^31 - 1 ms (24.8 days) or of 0 ms every millisecond instead, so a
- * heartbeat of 30d would be a flood; the bounds also keep each one useful.
+ * Milliseconds of the duration at `field`, between `min` and `max`. Node
+ * runs a timer of 0 or of more than 2^31 - 1 ms (24.8 days) every
+ * millisecond instead, so a heartbeat of 30d would be a flood.
  */
-export const DURATION_BOUNDS: Readonly<
-  Record<string, { min: string; max: string }>
-> = {
-  'batch.max_wait': { min: '10ms', max: '1h' },
-  heartbeat: { min: '1s', max: '24h' },
-  designated_refresh: { min: '1s', max: '24h' },
-};
-
-function duration(file: string, text: string, field: string): number {
+function duration(
+  file: string,
+  text: string,
+  field: string,
+  [min, max]: readonly [string, string],
+): number {
   const value = parseDuration(text, field);
-  const bounds = DURATION_BOUNDS[field];
-  if (bounds === undefined) return value;
-  const min = parseDuration(bounds.min, field);
-  const max = parseDuration(bounds.max, field);
-  if (value < min || value > max) {
-    throw invalid(
-      file,
-      field,
-      `must be between ${bounds.min} and ${bounds.max}`,
-    );
+  if (value < parseDuration(min, field) || value > parseDuration(max, field)) {
+    throw invalid(file, field, `must be between ${min} and ${max}`);
   }
   return value;
 }
