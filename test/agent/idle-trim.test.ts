@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AGENT_NODE_FLAGS } from '../../agent/node-flags.js';
+import { REPO_ROOT, requireBuild } from '../helpers/vigil-cli.js';
 import { compactHeap, IdleTrim } from '../../agent/idle-trim.js';
 
 const MiB = 1024 * 1024;
@@ -106,6 +110,28 @@ describe('IdleTrim', () => {
 });
 
 describe('compactHeap', () => {
+  describe('when node runs with the agent flags and a burst left garbage', () => {
+    it('gives the garbage back at once', () => {
+      requireBuild();
+      const module = join(REPO_ROOT, 'dist', 'agent', 'idle-trim.js');
+      const script = `
+        const { compactHeap } = await import(${JSON.stringify(module)});
+        let burst = Array.from({ length: 400000 }, (_, i) => ({ i, s: 'x' + i }));
+        const before = process.memoryUsage().heapUsed;
+        burst = undefined;
+        compactHeap();
+        const after = process.memoryUsage().heapUsed;
+        console.log(JSON.stringify({ before, after }));`;
+      const output = execFileSync(
+        process.execPath,
+        [...AGENT_NODE_FLAGS, '--input-type=module', '-e', script],
+        { encoding: 'utf8' },
+      );
+      const { before, after } = JSON.parse(output) as Record<string, number>;
+      expect(before - after).toBeGreaterThan(20 * MiB);
+    });
+  });
+
   describe('when node runs without --expose-gc', () => {
     it('does nothing and does not throw', () => {
       expect(() => compactHeap()).not.toThrow();
