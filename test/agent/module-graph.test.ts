@@ -40,10 +40,15 @@ function agentModules(dir: string): { loaded: string[]; held: string[] } {
   );
   const run = spawnSync(
     process.execPath,
-    ['--import', join(dir, 'register.mjs'), CLI, 'agent', 'run'].concat([
+    [
+      '--import',
+      join(dir, 'register.mjs'),
+      CLI,
+      'agent',
+      'run',
       '--config',
       config,
-    ]),
+    ],
     {
       encoding: 'utf8',
       timeout: 30_000,
