@@ -127,7 +127,10 @@ describe('compactHeap', () => {
         [...AGENT_NODE_FLAGS, '--input-type=module', '-e', script],
         { encoding: 'utf8' },
       );
-      const { before, after } = JSON.parse(output) as Record<string, number>;
+      const { before, after } = JSON.parse(output) as {
+        before: number;
+        after: number;
+      };
       expect(before - after).toBeGreaterThan(20 * MiB);
     });
   });
