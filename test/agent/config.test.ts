@@ -9,6 +9,16 @@ import {
   parseAgentConfig,
 } from '../../agent/config.js';
 
+/** Runs `use` with a fresh folder, removed after. */
+function inTempDir(use: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+  try {
+    use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const MINIMAL =
   'collector: https://collector.example:8443\nstate: /var/lib/vigil\n';
 
@@ -98,8 +108,7 @@ describe('agent config', () => {
     });
 
     it('refuses a file over 1 MiB, and /dev/zero, without reading on', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
-      try {
+      inTempDir((dir) => {
         const big = join(dir, 'big.yaml');
         writeFileSync(big, MINIMAL + '#'.repeat(AGENT_CONFIG_MAX_BYTES));
         for (const file of [big, '/dev/zero']) {
@@ -112,14 +121,11 @@ describe('agent config', () => {
           );
         }
         expect(() => loadAgentConfig(big)).toThrow('larger than 1 MiB');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     });
 
     it('refuses a FIFO at once instead of waiting for a writer', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
-      try {
+      inTempDir((dir) => {
         const fifo = join(dir, 'agent.yaml');
         execFileSync('mkfifo', [fifo]);
         expect(() => loadAgentConfig(fifo)).toThrow(
@@ -128,21 +134,16 @@ describe('agent config', () => {
             message: `${fifo}: is not a regular file`,
           }),
         );
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     });
 
     it('reads a config of exactly the largest size', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
-      try {
+      inTempDir((dir) => {
         const file = join(dir, 'agent.yaml');
         const pad = AGENT_CONFIG_MAX_BYTES - MINIMAL.length - 1;
         writeFileSync(file, `${MINIMAL}#${'x'.repeat(pad)}`);
         expect(loadAgentConfig(file).state).toBe('/var/lib/vigil');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     });
   });
 });
