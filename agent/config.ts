@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type * as Yaml from 'yaml';
 import { validate as generated } from '../schemas/agent-config-validator.js';
 import { parseDuration } from '../protocol/duration.js';
@@ -90,11 +90,7 @@ export function parseAgentConfig(text: string, file = 'config'): AgentConfig {
     const field =
       (first?.instancePath || '/').slice(1).replaceAll('/', '.') ||
       '(top level)';
-    const extra =
-      first?.params && 'additionalProperty' in first.params
-        ? `unknown key "${String(first.params.additionalProperty)}"`
-        : (first?.message ?? 'is invalid');
-    throw invalid(file, field, extra);
+    throw invalid(file, field, problemOf(first));
   }
   return {
     collector: raw.collector,
@@ -177,6 +173,21 @@ function duration(
     throw invalid(file, field, `must be between ${min} and ${max}`);
   }
   return value;
+}
+
+/** ajv's first error said for a person writing the config. */
+function problemOf(error: ErrorObject | undefined): string {
+  const params = (error?.params ?? {}) as Record<string, unknown>;
+  if ('additionalProperty' in params) {
+    return `unknown key "${String(params.additionalProperty)}"`;
+  }
+  if (error?.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+    return `must be one of: ${params.allowedValues.map(String).join(', ')}`;
+  }
+  if (error?.keyword === 'pattern' && error.schemaPath.includes('duration')) {
+    return 'is not a duration (examples: 500ms, 30s, 10m, 24h, 7d)';
+  }
+  return error?.message ?? 'is invalid';
 }
 
 function invalid(file: string, field: string, problem: string): AgentError {

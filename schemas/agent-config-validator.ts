@@ -59,10 +59,7 @@ const schema11 = {
       default: {},
       properties: {
         audit: { type: 'boolean', default: true },
-        fs: {
-          oneOf: [{ type: 'boolean' }, { const: 'auto' }],
-          default: 'auto',
-        },
+        fs: { enum: [true, false, 'auto'], default: 'auto' },
       },
     },
     heartbeat: { $ref: '#/definitions/duration', default: '60s' },
@@ -664,85 +661,27 @@ function validate10(
                           if (valid7) {
                             let data11 = data9.fs;
                             const _errs30 = errors;
-                            const _errs31 = errors;
-                            let valid8 = false;
-                            let passing0 = null;
-                            const _errs32 = errors;
-                            if (typeof data11 !== 'boolean') {
-                              const err0 = {
-                                instancePath: instancePath + '/sensors/fs',
-                                schemaPath:
-                                  '#/properties/sensors/properties/fs/oneOf/0/type',
-                                keyword: 'type',
-                                params: { type: 'boolean' },
-                                message: 'must be boolean',
-                              };
-                              if (vErrors === null) {
-                                vErrors = [err0];
-                              } else {
-                                vErrors.push(err0);
-                              }
-                              errors++;
-                            }
-                            var _valid0 = _errs32 === errors;
-                            if (_valid0) {
-                              valid8 = true;
-                              passing0 = 0;
-                            }
-                            const _errs34 = errors;
-                            if ('auto' !== data11) {
-                              const err1 = {
-                                instancePath: instancePath + '/sensors/fs',
-                                schemaPath:
-                                  '#/properties/sensors/properties/fs/oneOf/1/const',
-                                keyword: 'const',
-                                params: { allowedValue: 'auto' },
-                                message: 'must be equal to constant',
-                              };
-                              if (vErrors === null) {
-                                vErrors = [err1];
-                              } else {
-                                vErrors.push(err1);
-                              }
-                              errors++;
-                            }
-                            var _valid0 = _errs34 === errors;
-                            if (_valid0 && valid8) {
-                              valid8 = false;
-                              passing0 = [passing0, 1];
-                            } else {
-                              if (_valid0) {
-                                valid8 = true;
-                                passing0 = 1;
-                              }
-                            }
-                            if (!valid8) {
-                              const err2 = {
-                                instancePath: instancePath + '/sensors/fs',
-                                schemaPath:
-                                  '#/properties/sensors/properties/fs/oneOf',
-                                keyword: 'oneOf',
-                                params: { passingSchemas: passing0 },
-                                message:
-                                  'must match exactly one schema in oneOf',
-                              };
-                              if (vErrors === null) {
-                                vErrors = [err2];
-                              } else {
-                                vErrors.push(err2);
-                              }
-                              errors++;
-                              validate10.errors = vErrors;
+                            if (!(
+                              data11 === true ||
+                              data11 === false ||
+                              data11 === 'auto'
+                            )) {
+                              validate10.errors = [
+                                {
+                                  instancePath: instancePath + '/sensors/fs',
+                                  schemaPath:
+                                    '#/properties/sensors/properties/fs/enum',
+                                  keyword: 'enum',
+                                  params: {
+                                    allowedValues:
+                                      schema11.properties.sensors.properties.fs
+                                        .enum,
+                                  },
+                                  message:
+                                    'must be equal to one of the allowed values',
+                                },
+                              ];
                               return false;
-                            } else {
-                              errors = _errs31;
-                              if (vErrors !== null) {
-                                if (_errs31) {
-                                  vErrors.length = _errs31;
-                                } else {
-                                  vErrors = null;
-                                }
-                              }
                             }
                             var valid7 = _errs30 === errors;
                           }
@@ -763,9 +702,9 @@ function validate10(
                     var valid0 = _errs25 === errors;
                     if (valid0) {
                       let data12 = data.heartbeat;
-                      const _errs35 = errors;
-                      const _errs36 = errors;
-                      if (errors === _errs36) {
+                      const _errs31 = errors;
+                      const _errs32 = errors;
+                      if (errors === _errs32) {
                         if (typeof data12 === 'string') {
                           if (func3(data12) > 32) {
                             validate10.errors = [
@@ -812,12 +751,12 @@ function validate10(
                           return false;
                         }
                       }
-                      var valid0 = _errs35 === errors;
+                      var valid0 = _errs31 === errors;
                       if (valid0) {
                         let data13 = data.designated_refresh;
-                        const _errs38 = errors;
-                        const _errs39 = errors;
-                        if (errors === _errs39) {
+                        const _errs34 = errors;
+                        const _errs35 = errors;
+                        if (errors === _errs35) {
                           if (typeof data13 === 'string') {
                             if (func3(data13) > 32) {
                               validate10.errors = [
@@ -869,10 +808,10 @@ function validate10(
                             return false;
                           }
                         }
-                        var valid0 = _errs38 === errors;
+                        var valid0 = _errs34 === errors;
                         if (valid0) {
                           let data14 = data.log_level;
-                          const _errs41 = errors;
+                          const _errs37 = errors;
                           if (!(
                             data14 === 'fatal' ||
                             data14 === 'error' ||
@@ -896,7 +835,7 @@ function validate10(
                             ];
                             return false;
                           }
-                          var valid0 = _errs41 === errors;
+                          var valid0 = _errs37 === errors;
                         }
                       }
                     }

@@ -88,6 +88,21 @@ describe('agent config', () => {
         'line 3: uses a YAML anchor or alias',
       ],
       ['a key twice', `${MINIMAL}state: /other\n`, 'line 3'],
+      [
+        'an fs sensor switched "on"',
+        `${MINIMAL}sensors: { fs: "on" }\n`,
+        'sensors.fs: must be one of: true, false, auto',
+      ],
+      [
+        'a log level that does not exist',
+        `${MINIMAL}log_level: loud\n`,
+        'log_level: must be one of: fatal, error, warn, info, debug, trace',
+      ],
+      [
+        'a duration in words',
+        `${MINIMAL}heartbeat: 10 minutes\n`,
+        'heartbeat: is not a duration (examples: 500ms',
+      ],
       ['two documents', `${MINIMAL}---\n${MINIMAL}`, 'not valid YAML'],
     ])(
       'stops with VIGIL_CONFIG_INVALID naming the field for %s',
