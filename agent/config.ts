@@ -1,4 +1,10 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readFileSync,
+} from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type * as Yaml from 'yaml';
 import { validate as generated } from '../schemas/agent-config-validator.js';
@@ -47,26 +53,18 @@ export function loadAgentConfig(file: string): AgentConfig {
 }
 
 // Opened without blocking, so that a FIFO given as the config is refused
-// instead of waiting for a writer, and read up to one byte past the limit,
-// so that /dev/zero is refused instead of filling memory.
+// instead of waiting for a writer; only a regular file is read, so that
+// /dev/zero is refused too, and only when its size is within the limit.
 function readConfigText(file: string): string {
   let fd: number | undefined;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-    if (!fstatSync(fd).isFile()) {
-      throw unreadable(file, 'is not a regular file');
-    }
-    const buffer = Buffer.alloc(AGENT_CONFIG_MAX_BYTES + 1);
-    let size = 0;
-    let read: number;
-    do {
-      read = readSync(fd, buffer, size, buffer.length - size, null);
-      size += read;
-    } while (read > 0 && size < buffer.length);
-    if (size > AGENT_CONFIG_MAX_BYTES) {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw unreadable(file, 'is not a regular file');
+    if (stat.size > AGENT_CONFIG_MAX_BYTES) {
       throw invalid(file, '(document)', 'is larger than 1 MiB');
     }
-    return buffer.toString('utf8', 0, size);
+    return readFileSync(fd, 'utf8');
   } catch (error) {
     if (error instanceof AgentError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'error';

@@ -64,8 +64,6 @@ export class IdleTrim {
   private lastAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private settling: NodeJS.Timeout | undefined;
-  /** How many times it trimmed. */
-  trims = 0;
 
   constructor(private readonly options: IdleTrimOptions) {
     this.growthBytes = options.growthBytes ?? TRIM_GROWTH_BYTES;
@@ -92,7 +90,6 @@ export class IdleTrim {
       return;
     }
     this.options.trim();
-    this.trims += 1;
     this.lastAt = Date.now();
     this.settling = setTimeout(() => {
       this.settling = undefined;
