@@ -11,7 +11,8 @@ export interface SeqRange {
 
 /** An event of an arriving batch with its canonical text and hash. */
 export interface HashedEvent {
-  event: AccessEvent;
+  seq: number;
+  readonly event: AccessEvent;
   text: string;
   hash: string;
 }
@@ -40,7 +41,7 @@ export function judgeBatch(
   batch: Batch,
   hashed: readonly HashedEvent[],
 ): ChainVerdict {
-  const range = { first: hashed[0]!.event.seq, last: batch.checkpoint.seq };
+  const range = { first: hashed[0]!.seq, last: batch.checkpoint.seq };
   const known = store.getBatch(agentId, range.last);
   if (
     known &&

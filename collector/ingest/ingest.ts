@@ -37,7 +37,10 @@ export interface IngestResult {
 export interface IngestOptions {
   store: CollectorStore;
   identity: CollectorIdentity;
-  /** The policy set in force; read once per batch so reloads apply to new batches. */
+  /**
+   * The policy set in force; read once per batch as it arrives, so reloads
+   * apply to batches that arrive after them.
+   */
   policies: () => PolicySet;
   onViolation?: (violation: FlaggedViolation) => void;
   /** Called after commit for each integrity violation raised or closed. */
@@ -56,6 +59,8 @@ interface Arrival {
   opened: OpenedBatch;
   /** When it arrived: its receipt, batch row and violations carry this. */
   at: string;
+  /** The policies in force when it arrived, which judged it. */
+  policies: PolicySet;
 }
 
 /** An arrival waiting for the next group commit, and who waits for it. */
@@ -94,8 +99,9 @@ export class Ingest {
   /** Opens and stores one batch on this thread, alone in its transaction. */
   accept(agent: AgentRow, envelope: unknown): IngestResult {
     const at = this.now().toISOString();
-    const opened = openBatch(this.keys, agent, envelope, at);
-    const [outcome] = this.commit([{ opened, at }]);
+    const policies = this.options.policies();
+    const opened = openBatch(this.keys, agent, envelope, at, policies);
+    const [outcome] = this.commit([{ opened, at, policies }]);
     if (outcome!.kind === 'refused') throw outcome!.error;
     return outcome!.result;
   }
@@ -107,11 +113,12 @@ export class Ingest {
   async submit(agent: AgentRow, envelope: unknown): Promise<IngestResult> {
     const at = this.now().toISOString();
     const { pool } = this.options;
+    const policies = this.options.policies();
     const opened = pool
-      ? await pool.open(agent, envelope, at)
-      : openBatch(this.keys, agent, envelope, at);
+      ? await pool.open(agent, envelope, at, policies)
+      : openBatch(this.keys, agent, envelope, at, policies);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ opened, at, resolve, reject });
+      this.waiting.push({ opened, at, policies, resolve, reject });
       if (this.flushing) return;
       this.flushing = true;
       // Batches opened in the same turn of the event loop join this group.
@@ -186,10 +193,10 @@ export class Ingest {
     notices: IntegrityNotice[],
   ): Outcome {
     const { store } = this.options;
-    const { opened, at } = arrival;
+    const { opened, at, policies } = arrival;
     const { batch, hashed } = opened;
     const agent = batch.checkpoint.agent;
-    const range = { first: hashed[0]!.event.seq, last: batch.checkpoint.seq };
+    const range = { first: hashed[0]!.seq, last: batch.checkpoint.seq };
     const verdict = judgeBatch(store, agent, batch, hashed);
     switch (verdict.kind) {
       case 'duplicate': {
@@ -217,7 +224,6 @@ export class Ingest {
         const gap =
           verdict.missing && raiseGap(store, agent, verdict.missing, at);
         if (gap) notices.push(gap);
-        const policies = this.options.policies();
         const { limits, log } = this;
         const ctx = { store, policies, at, limits, log };
         const receipt = storeBatch(ctx, opened, flagged);

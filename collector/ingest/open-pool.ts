@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { VigilError } from '../../protocol/errors.js';
 import { CollectorError } from '../errors.js';
+import type { PolicySource } from '../policy/policy-files.js';
+import type { PolicySet } from '../policy/policy-set.js';
 import {
   fromWire,
   type OpenedBatch,
@@ -14,11 +16,20 @@ import {
 
 /** One batch to open, as posted to a worker. */
 export interface OpenTask {
+  kind: 'open';
   id: number;
   agent: OpeningAgent;
   envelope: unknown;
   at: string;
 }
+
+/** The policies a worker judges the batches after it with. */
+export interface PoliciesTask {
+  kind: 'policies';
+  sources: readonly PolicySource[];
+}
+
+export type WorkerTask = OpenTask | PoliciesTask;
 
 /** A worker's answer: the opened batch, or why it was refused. */
 export interface OpenReply {
@@ -35,6 +46,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** The policy set last sent to the worker. */
+  policies?: PolicySet;
   /** Date.now() when it was started. */
   born: number;
 }
@@ -66,11 +79,13 @@ export function parseIngestWorkers(text: string): number {
 
 /**
  * Worker threads that open sealed batches (open-batch.ts) off the thread
- * that owns the store: unwrapping, decryption, schemas, hashing and both
- * RSA operations are most of a batch's CPU, and on a machine with more
- * than one core they run beside the store's writes instead of before
- * them. Each batch goes to the worker with the fewest waiting; a worker
- * that dies fails its batches with VIGIL_INTERNAL and is replaced.
+ * that owns the store: unwrapping, decryption, schemas, hashing, the
+ * policies' rules and both RSA operations are most of a batch's CPU, and
+ * on a machine with more than one core they run beside the store's writes
+ * instead of before them. Each batch goes to the worker with the fewest
+ * waiting, after the policy set it is to be judged by when that worker
+ * has not had it yet; a worker that dies fails its batches with
+ * VIGIL_INTERNAL and is replaced.
  */
 export class OpenPool {
   private readonly slots: Slot[] = [];
@@ -103,11 +118,15 @@ export class OpenPool {
     return this.slots.length;
   }
 
-  /** Opens `envelope` from `agent` on a worker; rejects as openBatch throws. */
+  /**
+   * Opens `envelope` from `agent` on a worker, judged by `policies`;
+   * rejects as openBatch throws.
+   */
   open(
     agent: OpeningAgent,
     envelope: unknown,
     at: string,
+    policies: PolicySet,
   ): Promise<OpenedBatch> {
     if (this.closing || this.slots.length === 0) {
       const why = this.closing ? 'closed' : 'none is running';
@@ -120,7 +139,13 @@ export class OpenPool {
     );
     const id = this.nextId++;
     const { id: agentId, vendor, cert_pem } = agent;
+    if (slot.policies !== policies) {
+      const sources = policies.sources;
+      slot.worker.postMessage({ kind: 'policies', sources } as WorkerTask);
+      slot.policies = policies;
+    }
     const task: OpenTask = {
+      kind: 'open',
       id,
       agent: { id: agentId, vendor, cert_pem },
       envelope,

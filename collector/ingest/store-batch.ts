@@ -1,7 +1,7 @@
 import type { SignedReceipt } from '../../protocol/batch.js';
 import type { AccessEvent } from '../../protocol/event.js';
 import type { LimitCounter } from '../policy/limit-counter.js';
-import type { PolicySet } from '../policy/policy-set.js';
+import type { Judgement, PolicySet } from '../policy/policy-set.js';
 import type { CollectorStore } from '../store/store.js';
 import type { TransparencyLog } from '../tlog/transparency-log.js';
 import type { HashedEvent } from './chain-verdict.js';
@@ -19,6 +19,7 @@ export interface FlaggedViolation {
 
 export interface StoreBatchContext {
   store: CollectorStore;
+  /** The set that judged the batch (openBatch); it settles the limits. */
   policies: PolicySet;
   /** Counts events against policy limits; without it limits are skipped. */
   limits?: LimitCounter;
@@ -39,11 +40,15 @@ export function storeBatch(
   opened: OpenedBatch,
   flagged: FlaggedViolation[],
 ): SignedReceipt {
-  const { batch, hashed } = opened;
+  const { batch, hashed, judged } = opened;
   const agent = batch.checkpoint.agent;
-  for (const item of hashed) storeEvent(ctx, agent, item, flagged);
+  let next = 0;
+  hashed.forEach((item, index) => {
+    const found = judged[next]?.index === index ? judged[next++]!.found : [];
+    storeEvent(ctx, agent, item, found, flagged);
+  });
   const { seq, head } = batch.checkpoint;
-  const first = hashed[0]!.event.seq;
+  const first = hashed[0]!.seq;
   const { checkpoint, signature } = batch;
   const log = ctx.log.append(
     { checkpoint, first_seq: first, signature },
@@ -69,19 +74,19 @@ function storeEvent(
   ctx: StoreBatchContext,
   agent: string,
   item: HashedEvent,
+  found: readonly Judgement[],
   flagged: FlaggedViolation[],
 ): void {
-  const { event } = item;
-  ctx.store.insertEvent({
-    agent,
-    seq: event.seq,
-    hash: item.hash,
-    canonical: item.text,
-  });
-  for (const draft of ctx.policies.evaluate(event, ctx.limits)) {
+  const { seq } = item;
+  ctx.store.insertEvent({ agent, seq, hash: item.hash, canonical: item.text });
+  if (found.length === 0) return;
+  const drafts = ctx.limits
+    ? ctx.policies.settle(found, ctx.limits)
+    : found.flatMap((step) => ('draft' in step ? [step.draft] : []));
+  for (const draft of drafts) {
     const id = ctx.store.insertViolation({
       agent,
-      seq: event.seq,
+      seq,
       policy: draft.policy,
       rule: draft.rule,
       kind: draft.kind,
@@ -92,7 +97,7 @@ function storeEvent(
       created_at: ctx.at,
     });
     const { policy, rule, severity, reason } = draft;
-    flagged.push({ id, policy, rule, severity, reason, event });
+    flagged.push({ id, policy, rule, severity, reason, event: item.event });
   }
 }
 

@@ -10,7 +10,7 @@ export interface CompiledRule {
   conditions: Condition[];
 }
 
-/** A checked `limits` entry, counted by `evaluateLimits`. */
+/** A checked `limits` entry, counted by `countLimit` (evaluate-limits.ts). */
 export interface CompiledLimit {
   name: string;
   actions: ReadonlySet<string> | null;

@@ -5,36 +5,72 @@ import type { LimitCounter, LimitSlot } from './limit-counter.js';
 import type { ViolationDraft } from './types.js';
 
 /**
- * Counts an in-scope event against each limit of `policy` whose actions it
- * matches (DESIGN section 7, rule 3), whatever its outcome and whatever the
- * allow and deny rules decided. When the count in the window ending at the
- * event passes `max`, the event is flagged, unless the same limit and key
- * were flagged less than one window away: at most one violation per key
- * in any span of one window. An event whose key is unknown (no person for
- * `per: user`, no process for `per: process`) is not counted.
+ * One limit an event is to be counted against, found without a counter:
+ * the policy and limit by index in their set, the key, the event time and
+ * the words that name the key in a reason. Plain data, so it can be found
+ * where a batch is opened (a worker thread) and counted where the store is.
  */
-export function evaluateLimits(
+export interface PendingLimit {
+  /** Index of the policy in its PolicySet. */
+  policy: number;
+  /** Index of the limit in the policy's `limits`. */
+  limit: number;
+  key: string;
+  /** Event time in ms. */
+  ms: number;
+  /** "by vigil-intern", "on agent a-1": who the count is of. */
+  by: string;
+}
+
+/**
+ * The limits of `policy` (at index `owner` of its set) that an in-scope
+ * event is counted against (DESIGN section 7, rule 3): each whose actions
+ * it matches, whatever its outcome and whatever the allow and deny rules
+ * decided. An event whose key is unknown (no person for `per: user`, no
+ * process for `per: process`) or whose time is unreadable is not counted.
+ */
+export function pendingLimits(
   policy: CompiledPolicy,
+  owner: number,
   ctx: EventContext,
-  counter: LimitCounter,
-): ViolationDraft[] {
-  const drafts: ViolationDraft[] = [];
-  if (policy.limits.length === 0 || Number.isNaN(ctx.ms)) return drafts;
-  for (const limit of policy.limits) {
-    if (limit.actions?.has(ctx.event.action) === false) continue;
+): PendingLimit[] {
+  const pending: PendingLimit[] = [];
+  if (policy.limits.length === 0 || Number.isNaN(ctx.ms)) return pending;
+  policy.limits.forEach((limit, index) => {
+    if (limit.actions?.has(ctx.event.action) === false) return;
     const key = limitKey(limit, ctx);
-    if (key === null) continue;
-    const slot: LimitSlot = { policy: policy.id, limit: limit.name, key };
-    const count = counter.hit(slot, ctx.ms, limit.windowMs);
-    if (count <= limit.max) continue;
-    if (counter.flaggedNear(slot, ctx.ms, limit.windowMs) !== undefined) {
-      continue;
-    }
-    counter.flag(slot, ctx.ms, limit.windowMs);
-    const reason = limitReason(limit, ctx, count);
-    drafts.push(draft(policy, limit.name, 'limit', limit.severity, reason));
+    if (key === null) return;
+    const by = byText(limit, ctx);
+    pending.push({ policy: owner, limit: index, key, ms: ctx.ms, by });
+  });
+  return pending;
+}
+
+/**
+ * Counts one pending limit. When the count in the window ending at the
+ * event passes `max`, the event is flagged, unless the same limit and key
+ * were flagged less than one window away: at most one violation per key in
+ * any span of one window.
+ */
+export function countLimit(
+  policy: CompiledPolicy,
+  pending: PendingLimit,
+  counter: LimitCounter,
+): ViolationDraft | undefined {
+  const limit = policy.limits[pending.limit];
+  if (limit === undefined) return undefined;
+  const { key, ms } = pending;
+  const slot: LimitSlot = { policy: policy.id, limit: limit.name, key };
+  const count = counter.hit(slot, ms, limit.windowMs);
+  if (count <= limit.max) return undefined;
+  if (counter.flaggedNear(slot, ms, limit.windowMs) !== undefined) {
+    return undefined;
   }
-  return drafts;
+  counter.flag(slot, ms, limit.windowMs);
+  const reason =
+    `${limit.name}: ${count} ${countedText(limit)} ${pending.by} within ` +
+    `${limit.window}, limit ${limit.max}`;
+  return draft(policy, limit.name, 'limit', limit.severity, reason);
 }
 
 /**
@@ -58,22 +94,17 @@ function limitKey(limit: CompiledLimit, ctx: EventContext): string | null {
   }
 }
 
-/** "bulk-read: 501 reads by vigil-intern within 10m, limit 500". */
-function limitReason(
-  limit: CompiledLimit,
-  ctx: EventContext,
-  count: number,
-): string {
+/** The key in a reason: "by vigil-intern", "on agent a-1". */
+function byText(limit: CompiledLimit, ctx: EventContext): string {
   const { agent } = ctx.event;
-  const by = {
-    user: `by ${ctx.person ?? ''}`,
-    process: `by process ${ctx.exe ?? ''} on agent ${agent.id}`,
-    agent: `on agent ${agent.id}`,
-  }[limit.per];
-  return (
-    `${limit.name}: ${count} ${countedText(limit)} ${by} within ` +
-    `${limit.window}, limit ${limit.max}`
-  );
+  switch (limit.per) {
+    case 'user':
+      return `by ${ctx.person ?? ''}`;
+    case 'process':
+      return `by process ${ctx.exe ?? ''} on agent ${agent.id}`;
+    case 'agent':
+      return `on agent ${agent.id}`;
+  }
 }
 
 /** "reads", or "accesses (read, write)", or "accesses" for every action. */

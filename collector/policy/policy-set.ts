@@ -2,7 +2,11 @@ import type { AccessEvent } from '../../protocol/event.js';
 import { compilePolicy } from './compile-policy.js';
 import type { CompiledPolicy } from './compiled-policy.js';
 import { PolicyError } from './errors.js';
-import { evaluateLimits } from './evaluate-limits.js';
+import {
+  countLimit,
+  type PendingLimit,
+  pendingLimits,
+} from './evaluate-limits.js';
 import { evaluatePolicy } from './evaluate-policy.js';
 import { EventContext } from './event-context.js';
 import { type Explanation, explainEvent } from './explain.js';
@@ -21,11 +25,23 @@ import { parseYamlSource } from './yaml-source.js';
 const VENDOR_MASKS_MAX = 1024;
 
 /**
+ * What a policy set finds in one event without counting limits, in policy
+ * order: a violation of a rule, or a limit to count the event against.
+ * Plain data: it is found where a batch is opened and settled where the
+ * store and its limit counts are (`PolicySet.settle`).
+ */
+export type Judgement = { draft: ViolationDraft } | { limit: PendingLimit };
+
+export type { PendingLimit } from './evaluate-limits.js';
+
+/**
  * An immutable, compiled set of policies. Loading builds a whole new set or
  * throws, so a bad file never half-replaces a set in use.
  */
 export class PolicySet {
   readonly policies: ReadonlyArray<PolicySummary>;
+  /** The files the set was compiled from, to compile it again elsewhere. */
+  readonly sources: readonly PolicySource[];
   private readonly compiled: readonly CompiledPolicy[];
   private readonly index = new PathIndex();
   /** Reused by every lookup: evaluation is synchronous. */
@@ -33,8 +49,9 @@ export class PolicySet {
   /** Per vendor, 1 for each policy (by index) that binds it. */
   private readonly bindsVendor = new Map<string, Uint8Array>();
 
-  private constructor(compiled: CompiledPolicy[]) {
+  private constructor(compiled: CompiledPolicy[], sources: PolicySource[]) {
     this.compiled = compiled;
+    this.sources = sources;
     this.policies = compiled.map(({ id, hash, file, paths, vendors }) => ({
       id,
       hash,
@@ -63,7 +80,11 @@ export class PolicySet {
     return PolicySet.fromSources(docs.map((d) => textSource(d.file, d.text)));
   }
 
-  private static fromSources(sources: PolicySource[]): PolicySet {
+  /**
+   * Compiles sources read before (`sources` of another set, on another
+   * thread): the hashes are the ones they carry.
+   */
+  static fromSources(sources: readonly PolicySource[]): PolicySet {
     const byId = new Map<string, string>();
     const compiled = sources.map((source) => {
       const yaml = parseYamlSource(source.file, source.text);
@@ -79,7 +100,7 @@ export class PolicySet {
       byId.set(doc.id, source.file);
       return compilePolicy(doc, yaml, source.hash);
     });
-    return new PolicySet(compiled);
+    return new PolicySet(compiled, [...sources]);
   }
 
   /**
@@ -89,15 +110,49 @@ export class PolicySet {
    * and skipped without one; apart from the counter, no I/O, no logging.
    */
   evaluate(event: AccessEvent, counter?: LimitCounter): ViolationDraft[] {
+    const found = this.judge(event);
+    if (counter !== undefined) return this.settle(found, counter);
+    const drafts: ViolationDraft[] = [];
+    for (const step of found) if ('draft' in step) drafts.push(step.draft);
+    return drafts;
+  }
+
+  /**
+   * `evaluate` up to the limits: the rules' violations and the limits to
+   * count the event against, in the order `evaluate` reports them. Pure:
+   * it may run on any thread that holds a copy of this set.
+   */
+  judge(event: AccessEvent): Judgement[] {
     if (event.source === 'agent') return [];
     const inScope = this.policiesInScope(event);
     if (inScope.length === 0) return [];
     const ctx = new EventContext(event);
+    const found: Judgement[] = [];
+    for (const owner of inScope) {
+      const policy = this.compiled[owner]!;
+      for (const draft of evaluatePolicy(policy, ctx)) found.push({ draft });
+      for (const limit of pendingLimits(policy, owner, ctx)) {
+        found.push({ limit });
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The violations of a judgement of this set (or of a copy compiled from
+   * its sources): its drafts, and a draft for each limit whose count in
+   * `counter` passes its maximum.
+   */
+  settle(found: readonly Judgement[], counter: LimitCounter): ViolationDraft[] {
     const drafts: ViolationDraft[] = [];
-    for (const policy of inScope) {
-      for (const d of evaluatePolicy(policy, ctx)) drafts.push(d);
-      if (counter === undefined) continue;
-      for (const d of evaluateLimits(policy, ctx, counter)) drafts.push(d);
+    for (const step of found) {
+      if ('draft' in step) {
+        drafts.push(step.draft);
+        continue;
+      }
+      const policy = this.compiled[step.limit.policy];
+      const draft = policy && countLimit(policy, step.limit, counter);
+      if (draft) drafts.push(draft);
     }
     return drafts;
   }
@@ -134,7 +189,7 @@ export class PolicySet {
    * event is evaluated; likewise when the path is excepted and the target
    * is in scope (an editor saving a.tmp over a.csv).
    */
-  private policiesInScope(event: AccessEvent): CompiledPolicy[] {
+  private policiesInScope(event: AccessEvent): number[] {
     const owners: number[] = [];
     // Vendors are checked before globs: a byte costs less than a regex.
     const binds = this.vendorMask(event.agent.vendor);
@@ -142,12 +197,7 @@ export class PolicySet {
     this.addInScope(event.target, owners, binds);
     // Both names can bring in policies; keep the set's (file name) order.
     if (owners.length > 1) owners.sort((a, b) => a - b);
-    const policies: CompiledPolicy[] = [];
-    for (const owner of owners) {
-      const policy = this.compiled[owner];
-      if (policy !== undefined) policies.push(policy);
-    }
-    return policies;
+    return owners;
   }
 
   private vendorMask(vendor: string): Uint8Array {

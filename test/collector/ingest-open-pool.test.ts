@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../collector/data-dir.js';
+import type { HashedEvent } from '../../collector/ingest/chain-verdict.js';
 import {
   openBatch,
   openingKeys,
@@ -11,6 +12,7 @@ import {
   OpenPool,
   parseIngestWorkers,
 } from '../../collector/ingest/open-pool.js';
+import { PolicySet } from '../../collector/policy/policy-set.js';
 import { verifyReceipt } from '../../protocol/receipt.js';
 import {
   startCollectorFixture,
@@ -25,6 +27,28 @@ const WORKER = new URL(
   import.meta.url,
 );
 const AT = '2026-12-04T10:00:00.000Z';
+
+// Reads of /srv/records by bob: a deny rule, a default-deny of a second
+// policy, and a limit, found on the worker and counted on this thread.
+const RECORDS = PolicySet.fromDocuments([
+  {
+    file: 'a-records.yaml',
+    text:
+      'id: records\nseverity: high\npaths: ["/srv/records/**"]\n' +
+      'deny:\n  - name: no-cat\n    processes: ["/usr/bin/cat"]\n' +
+      'limits:\n  - name: bulk\n    max: 2\n    window: 1h\n    per: user\n',
+  },
+  {
+    file: 'b-strict.yaml',
+    text: 'id: strict\nseverity: low\npaths: ["/srv/**"]\n',
+  },
+]);
+const NONE = PolicySet.fromDocuments([
+  {
+    file: 'none.yaml',
+    text: 'id: none\nseverity: low\npaths: ["/nowhere/**"]\n',
+  },
+]);
 
 describe('OpenPool (batches opened on worker threads)', () => {
   let fx: CollectorFixture;
@@ -51,10 +75,18 @@ describe('OpenPool (batches opened on worker threads)', () => {
 
   it('opens a batch exactly as this thread does, with a receipt that verifies', async () => {
     const envelope = sealFor(sender, chainOf(sender.id, 4));
-    const opened = await pool.open(agent, envelope, AT);
-    const here = openBatch(openingKeys(fx.identity), agent, envelope, AT);
-    expect(opened.hashed).toEqual(here.hashed);
+    const opened = await pool.open(agent, envelope, AT, RECORDS);
+    const here = openBatch(
+      openingKeys(fx.identity),
+      agent,
+      envelope,
+      AT,
+      RECORDS,
+    );
+    const plain = (h: HashedEvent) => ({ ...h, event: h.event });
+    expect(opened.hashed.map(plain)).toEqual(here.hashed.map(plain));
     expect(opened.batch).toEqual(here.batch);
+    expect(opened.judged).toEqual(here.judged);
     expect(opened.receipt.receipt).toEqual({
       agent: sender.id,
       seq: 4,
@@ -64,12 +96,43 @@ describe('OpenPool (batches opened on worker threads)', () => {
     verifyReceipt(opened.receipt, fx.identity.signing.certPem);
   });
 
+  it('judges each batch by the policy set it is given, reloads included', async () => {
+    const envelope = sealFor(sender, chainOf(sender.id, 3));
+    const judgedBy = async (set: PolicySet) =>
+      (await pool.open(agent, envelope, AT, set)).judged;
+    const records = await judgedBy(RECORDS);
+    // Every event: the deny of records, its limit to count, strict's default-deny.
+    expect(records.map((j) => j.index)).toEqual([0, 1, 2]);
+    expect(records[0]!.found).toEqual([
+      { draft: expect.objectContaining({ policy: 'records', rule: 'no-cat' }) },
+      {
+        limit: {
+          policy: 0,
+          limit: 0,
+          key: '["user","acme","bob"]',
+          ms: Date.parse(chainOf(sender.id, 1)[0]!.time),
+          by: 'by bob',
+        },
+      },
+      {
+        draft: expect.objectContaining({
+          policy: 'strict',
+          kind: 'default-deny',
+        }),
+      },
+    ]);
+    // Both workers, one after the other, get the set that replaced it.
+    for (let i = 0; i < 4; i++) expect(await judgedBy(NONE)).toEqual([]);
+    expect(await judgedBy(RECORDS)).toEqual(records);
+  });
+
   it('hands back refusals with the code and message this thread gives', async () => {
     const envelope = sealFor(sender, chainOf(sender.id, 2));
     const keys = openingKeys(fx.identity);
     const cases: [unknown, OpeningAgent, string][] = [
       [
-        { ...envelope, data: `A${envelope.data.slice(1)}` },
+        // The first character changed, whatever it was: the tag fails.
+        { ...envelope, data: flipFirst(envelope.data) },
         agent,
         'VIGIL_ENVELOPE_DECRYPT_FAILED',
       ],
@@ -84,13 +147,13 @@ describe('OpenPool (batches opened on worker threads)', () => {
     for (const [bad, who, code] of cases) {
       let here: unknown;
       try {
-        openBatch(keys, who, bad, AT);
+        openBatch(keys, who, bad, AT, NONE);
       } catch (error) {
         here = error;
       }
       expect(here).toMatchObject({ code });
       const { message } = here as Error;
-      await expect(pool.open(who, bad, AT)).rejects.toMatchObject({
+      await expect(pool.open(who, bad, AT, NONE)).rejects.toMatchObject({
         code,
         message,
       });
@@ -100,14 +163,16 @@ describe('OpenPool (batches opened on worker threads)', () => {
   it('refuses the batches of a worker that died and keeps opening with a new one', async () => {
     const envelope = sealFor(sender, chainOf(sender.id, 3));
     const slots = (pool as unknown as { slots: { worker: Worker }[] }).slots;
-    const pending = pool.open(agent, envelope, AT);
+    const pending = pool.open(agent, envelope, AT, NONE);
     const dying = slots.find(
       (s) => (s as unknown as { pending: Map<number, unknown> }).pending.size,
     )!;
     await dying.worker.terminate();
     await expect(pending).rejects.toMatchObject({ code: 'VIGIL_INTERNAL' });
     await expect.poll(() => pool.size, { timeout: 5_000 }).toBe(2);
-    await Promise.all([1, 2, 3, 4].map(() => pool.open(agent, envelope, AT)));
+    await Promise.all(
+      [1, 2, 3, 4].map(() => pool.open(agent, envelope, AT, NONE)),
+    );
   });
 
   it('will not start from the sources, where no compiled worker exists', () => {
@@ -124,10 +189,14 @@ describe('OpenPool (batches opened on worker threads)', () => {
     const closed = new OpenPool(openingKeys(fx.identity), 1, WORKER);
     await closed.close();
     await expect(
-      closed.open(agent, sealFor(sender, chainOf(sender.id, 1)), AT),
+      closed.open(agent, sealFor(sender, chainOf(sender.id, 1)), AT, NONE),
     ).rejects.toMatchObject({ code: 'VIGIL_INTERNAL' });
   });
 });
+
+function flipFirst(base64: string): string {
+  return (base64.startsWith('A') ? 'B' : 'A') + base64.slice(1);
+}
 
 describe('parseIngestWorkers (--ingest-workers)', () => {
   it('reads a whole number from 0 to 64', () => {

@@ -9,6 +9,7 @@ import {
 import { StoreLimitCounter } from '../../../collector/policy/store-limit-counter.js';
 import { CollectorStore } from '../../../collector/store/store.js';
 import type { AccessEvent } from '../../../protocol/event.js';
+import { PolicySet } from '../../../collector/policy/policy-set.js';
 import { event, policy, proc, user } from './helpers.js';
 
 const BULK = `
@@ -267,6 +268,26 @@ describe('PolicySet.evaluate with limits', () => {
         policyHash: drafts[0]?.policyHash,
         reason: 'bulk-read: 2 accesses by vigil-intern within 10m, limit 1',
       });
+    });
+  });
+
+  describe('when judged on one copy of the set and settled on another', () => {
+    it('gives what evaluate gives, through a structured clone', () => {
+      // Ingest judges on a worker thread's copy, compiled from the sources,
+      // and counts the limits with the store, on the store's thread.
+      const copy = PolicySet.fromSources(structuredClone(set.sources));
+      const mixed = [...reads(502), at(20_000, { action: 'delete' })];
+      const counted = new MemoryLimitCounter();
+      const split = new MemoryLimitCounter();
+      const drafts = mixed.flatMap((e) => {
+        const found = structuredClone(copy.judge(e));
+        const settled = set.settle(found, split);
+        expect(settled).toEqual(set.evaluate(e, counted));
+        return settled;
+      });
+      expect(drafts.map((d) => d.rule)).toEqual(['bulk-read', 'no-deletes']);
+      expect(split).toEqual(counted);
+      expect(copy.sources).toEqual(set.sources);
     });
   });
 
