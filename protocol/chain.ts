@@ -43,9 +43,9 @@ export function eventTexts(event: AccessEvent): { text: string; body: string } {
   }
   const text = stringifiedIfCanonical(event);
   if (text !== undefined) {
-    // Members whose value is undefined are left out, as canonical JSON does.
-    const body = stringifiedIfCanonical({ ...event, prev: undefined });
-    if (body !== undefined) return { text, body };
+    // The same members less one, checked already: JSON.stringify's text is
+    // canonical too. A member whose value is undefined is left out.
+    return { text, body: JSON.stringify({ ...event, prev: undefined }) };
   }
   const members = canonicalMembers(event as unknown as Record<string, unknown>);
   const join = (list: [string, string][]) =>

@@ -4,6 +4,8 @@ import {
   canonicalize,
   stringifiedIfCanonical,
 } from '../../protocol/canonical.js';
+import { eventTexts } from '../../protocol/chain.js';
+import type { AccessEvent } from '../../protocol/event.js';
 import { ProtocolError } from '../../protocol/errors.js';
 
 // The npm package, as a second implementation to compare against.
@@ -109,6 +111,24 @@ describe('canonicalize (RFC 8785)', () => {
         // Parsed back, its keys are in order: the native writer's fast path.
         const parsed = JSON.parse(oracle(v)) as unknown;
         expect(canonicalize(parsed)).toBe(oracle(v));
+      }
+      // An event's text and its body (the text without `prev`), whether or
+      // not its members come in order, with `prev` nested inside as well.
+      for (let i = 0; i < 2000; i++) {
+        const members = Object.fromEntries(
+          Array.from({ length: Math.floor(random() * 6) }, () => [
+            random() < 0.2 ? 'prev' : text(),
+            value(1),
+          ]),
+        );
+        const nested = { detail: { prev: text(), [text()]: value(2) } };
+        const event = { ...members, ...nested, prev: text() };
+        const { prev: _prev, ...body } = event;
+        for (const form of [event, JSON.parse(oracle(event)) as object]) {
+          const texts = eventTexts(form as AccessEvent);
+          expect(texts.text).toBe(oracle(event));
+          expect(texts.body).toBe(oracle(body));
+        }
       }
     });
   });
