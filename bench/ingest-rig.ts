@@ -108,10 +108,15 @@ export class IngestRig {
     return this.workers.length;
   }
 
-  /** Replaces the policies with `count` generated ones, as on SIGHUP. */
-  setPolicies(count: number): void {
+  /**
+   * Replaces the policies with `count` generated ones, as on SIGHUP, and
+   * waits until the ingest workers have compiled them: a reload's cost,
+   * not ingest's.
+   */
+  async setPolicies(count: number): Promise<void> {
     writePolicies(this.policiesDir, count);
     this.collector.reloadPolicies();
+    await this.collector.policiesCompiled();
     this.policies = count;
   }
 

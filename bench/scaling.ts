@@ -56,7 +56,7 @@ export const scalingGroup: BenchGroup = {
       const key = `${config.label}#${round}`;
       let measured = cache.get(key);
       if (!measured) {
-        started.setPolicies(config.policies);
+        await started.setPolicies(config.policies);
         const batches = Math.max(
           2,
           Math.round(events / config.agents / config.size),

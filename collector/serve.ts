@@ -44,6 +44,8 @@ export interface RunningCollector {
   app: ReturnType<typeof buildServer>;
   watchdog: Watchdog;
   reloadPolicies(): void;
+  /** Settles once every ingest worker has compiled the policies in force. */
+  policiesCompiled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,8 @@ export async function serveCollector(
   const pool = options.ingestWorkers
     ? new OpenPool(openingKeys(identity), options.ingestWorkers)
     : undefined;
+  // Workers compile each set they are sent; a reload waits for none of it.
+  let compiled = pool?.usePolicies(policies) ?? Promise.resolve();
   const ingest = new Ingest({
     store,
     identity,
@@ -106,6 +110,7 @@ export async function serveCollector(
     reloadPolicies() {
       try {
         policies = PolicySet.load(options.policiesDir);
+        compiled = pool?.usePolicies(policies) ?? Promise.resolve();
         log.info({ policies: policies.policies.length }, 'policies reloaded');
       } catch (error) {
         log.error(
@@ -113,6 +118,9 @@ export async function serveCollector(
           'policy reload failed; keeping the policies in force',
         );
       }
+    },
+    policiesCompiled() {
+      return compiled;
     },
     async close() {
       watchdog.stop();

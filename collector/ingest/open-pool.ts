@@ -23,9 +23,13 @@ export interface OpenTask {
   at: string;
 }
 
-/** The policies a worker judges the batches after it with. */
+/**
+ * The policies a worker judges the batches after it with; it answers with
+ * an OpenReply of the same id and `compiled` once it has compiled them.
+ */
 export interface PoliciesTask {
   kind: 'policies';
+  id: number;
   sources: readonly PolicySource[];
 }
 
@@ -36,6 +40,8 @@ export interface OpenReply {
   id: number;
   opened?: OpenedWire;
   error?: { code?: string; message: string };
+  /** The answer to a PoliciesTask. */
+  compiled?: true;
 }
 
 interface Pending {
@@ -48,6 +54,10 @@ interface Slot {
   pending: Map<number, Pending>;
   /** The policy set last sent to the worker. */
   policies?: PolicySet;
+  /** Settles once the worker has compiled that set. */
+  compiled: Promise<void>;
+  /** Per PoliciesTask id, who waits for the worker to compile it. */
+  compiling: Map<number, () => void>;
   /** Date.now() when it was started. */
   born: number;
 }
@@ -89,6 +99,8 @@ export function parseIngestWorkers(text: string): number {
  */
 export class OpenPool {
   private readonly slots: Slot[] = [];
+  /** The policy set of the last usePolicies, for workers started later. */
+  private latest: PolicySet | undefined;
   private nextId = 1;
   private closing = false;
 
@@ -139,11 +151,7 @@ export class OpenPool {
     );
     const id = this.nextId++;
     const { id: agentId, vendor, cert_pem } = agent;
-    if (slot.policies !== policies) {
-      const sources = policies.sources;
-      slot.worker.postMessage({ kind: 'policies', sources } as WorkerTask);
-      slot.policies = policies;
-    }
+    void this.give(slot, policies);
     const task: OpenTask = {
       kind: 'open',
       id,
@@ -157,6 +165,16 @@ export class OpenPool {
     });
   }
 
+  /**
+   * Sends `policies` to every worker now (on start and on each reload), so
+   * that workers compile it while no batch waits for them. Settles once
+   * every worker has.
+   */
+  async usePolicies(policies: PolicySet): Promise<void> {
+    this.latest = policies;
+    await Promise.all(this.slots.map((slot) => this.give(slot, policies)));
+  }
+
   /** Stops every worker; batches still opening are refused. */
   async close(): Promise<void> {
     this.closing = true;
@@ -165,13 +183,38 @@ export class OpenPool {
 
   private spawn(): Slot {
     const worker = new Worker(this.script, { workerData: this.keys });
-    const slot: Slot = { worker, pending: new Map(), born: Date.now() };
+    const slot: Slot = {
+      worker,
+      pending: new Map(),
+      compiled: Promise.resolve(),
+      compiling: new Map(),
+      born: Date.now(),
+    };
     worker.on('message', (reply: OpenReply) => settle(slot, reply));
     worker.on('error', (error) => this.lose(slot, error.message));
     worker.on('exit', (code) => this.lose(slot, `exited with code ${code}`));
     // Workers wait for batches; they must not keep the collector alive.
     worker.unref();
+    if (this.latest) void this.give(slot, this.latest);
     return slot;
+  }
+
+  // A worker compiles the set it is sent (half a second for a thousand
+  // policies); a set read again from unchanged files is not sent again.
+  private give(slot: Slot, policies: PolicySet): Promise<void> {
+    const same =
+      slot.policies !== undefined && sameSources(slot.policies, policies);
+    slot.policies = policies;
+    if (same) return slot.compiled;
+    const id = this.nextId++;
+    slot.compiled = new Promise((resolve) => slot.compiling.set(id, resolve));
+    const task: PoliciesTask = {
+      kind: 'policies',
+      id,
+      sources: policies.sources,
+    };
+    slot.worker.postMessage(task);
+    return slot.compiled;
   }
 
   // The batches it held are refused (the agent sends them again) and, unless
@@ -187,6 +230,9 @@ export class OpenPool {
     );
     for (const pending of slot.pending.values()) pending.reject(error);
     slot.pending.clear();
+    // Nothing waits on a set it will never compile; its successor gets it.
+    for (const done of slot.compiling.values()) done();
+    slot.compiling.clear();
     const respawn = () => {
       if (!this.closing) this.slots.push(this.spawn());
     };
@@ -195,7 +241,23 @@ export class OpenPool {
   }
 }
 
+function sameSources(a: PolicySet, b: PolicySet): boolean {
+  return (
+    a.sources.length === b.sources.length &&
+    a.sources.every(
+      (source, i) =>
+        source.file === b.sources[i]?.file &&
+        source.hash === b.sources[i]?.hash,
+    )
+  );
+}
+
 function settle(slot: Slot, reply: OpenReply): void {
+  if (reply.compiled) {
+    slot.compiling.get(reply.id)?.();
+    slot.compiling.delete(reply.id);
+    return;
+  }
   const pending = slot.pending.get(reply.id);
   if (!pending) return;
   slot.pending.delete(reply.id);

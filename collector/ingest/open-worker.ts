@@ -21,6 +21,7 @@ port.on('message', (task: WorkerTask) => {
       // The same sources compiled on the store's thread: this is a bug.
       policies = noPolicies(describe(error)?.message ?? '');
     }
+    port.postMessage({ id: task.id, compiled: true } satisfies OpenReply);
     return;
   }
   let reply: OpenReply;

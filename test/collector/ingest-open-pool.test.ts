@@ -124,6 +124,13 @@ describe('OpenPool (batches opened on worker threads)', () => {
     // Both workers, one after the other, get the set that replaced it.
     for (let i = 0; i < 4; i++) expect(await judgedBy(NONE)).toEqual([]);
     expect(await judgedBy(RECORDS)).toEqual(records);
+    // Sent ahead of any batch, as on a reload; the same files read again
+    // are the same set to a worker.
+    await pool.usePolicies(NONE);
+    for (let i = 0; i < 4; i++) expect(await judgedBy(NONE)).toEqual([]);
+    const reread = PolicySet.fromSources(RECORDS.sources);
+    await pool.usePolicies(reread);
+    for (let i = 0; i < 4; i++) expect(await judgedBy(reread)).toEqual(records);
   });
 
   it('hands back refusals with the code and message this thread gives', async () => {
