@@ -42,11 +42,10 @@ export function storeBatch(
 ): SignedReceipt {
   const { batch, hashed, judged } = opened;
   const agent = batch.checkpoint.agent;
-  let next = 0;
-  hashed.forEach((item, index) => {
-    const found = judged[next]?.index === index ? judged[next++]!.found : [];
-    storeEvent(ctx, agent, item, found, flagged);
-  });
+  ctx.store.insertEvents(agent, hashed);
+  for (const { index, found } of judged) {
+    storeViolations(ctx, agent, hashed[index]!, found, flagged);
+  }
   const { seq, head } = batch.checkpoint;
   const first = hashed[0]!.seq;
   const { checkpoint, signature } = batch;
@@ -70,7 +69,9 @@ export function storeBatch(
   return receipt;
 }
 
-function storeEvent(
+// The violations of one event: the drafts the worker found, and those of
+// the limits it found, once counted.
+function storeViolations(
   ctx: StoreBatchContext,
   agent: string,
   item: HashedEvent,
@@ -78,8 +79,6 @@ function storeEvent(
   flagged: FlaggedViolation[],
 ): void {
   const { seq } = item;
-  ctx.store.insertEvent({ agent, seq, hash: item.hash, canonical: item.text });
-  if (found.length === 0) return;
   const drafts = ctx.limits
     ? ctx.policies.settle(found, ctx.limits)
     : found.flatMap((step) => ('draft' in step ? [step.draft] : []));

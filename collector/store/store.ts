@@ -30,8 +30,9 @@ import {
   LIMIT_SQL,
   LIMIT_LOAD_SQL,
   EXPORT_SQL,
+  EVENTS_PER_INSERT,
+  REPORT_SQL,
 } from './statements.js';
-import { REPORT_SQL } from './statements.js';
 
 export type * from './rows.js';
 export type { LeafRow, LogCheckpointRow } from './log-store.js';
@@ -123,6 +124,27 @@ export class CollectorStore {
 
   insertEvent(row: EventRow): void {
     this.sql.insertEvent.run(row.agent, row.seq, row.hash, row.canonical);
+  }
+
+  /** Inserts events of one agent, each with its canonical text and hash. */
+  insertEvents(
+    agent: string,
+    events: readonly { seq: number; hash: string; text: string }[],
+  ): void {
+    const args: (string | number)[] = [];
+    let i = 0;
+    for (; i + EVENTS_PER_INSERT <= events.length; i += EVENTS_PER_INSERT) {
+      args.length = 0;
+      for (let k = i; k < i + EVENTS_PER_INSERT; k++) {
+        const { seq, hash, text } = events[k]!;
+        args.push(agent, seq, hash, text);
+      }
+      this.sql.insertEvents.run(args);
+    }
+    for (; i < events.length; i++) {
+      const { seq, hash, text } = events[i]!;
+      this.sql.insertEvent.run(agent, seq, hash, text);
+    }
   }
 
   getEvent(agent: string, seq: number): EventRow | undefined {
