@@ -79,10 +79,7 @@ function storeViolations(
   flagged: FlaggedViolation[],
 ): void {
   const { seq } = item;
-  const drafts = ctx.limits
-    ? ctx.policies.settle(found, ctx.limits)
-    : found.flatMap((step) => ('draft' in step ? [step.draft] : []));
-  for (const draft of drafts) {
+  for (const draft of ctx.policies.settle(found, ctx.limits)) {
     const id = ctx.store.insertViolation({
       agent,
       seq,

@@ -110,11 +110,7 @@ export class PolicySet {
    * and skipped without one; apart from the counter, no I/O, no logging.
    */
   evaluate(event: AccessEvent, counter?: LimitCounter): ViolationDraft[] {
-    const found = this.judge(event);
-    if (counter !== undefined) return this.settle(found, counter);
-    const drafts: ViolationDraft[] = [];
-    for (const step of found) if ('draft' in step) drafts.push(step.draft);
-    return drafts;
+    return this.settle(this.judge(event), counter);
   }
 
   /**
@@ -141,15 +137,19 @@ export class PolicySet {
   /**
    * The violations of a judgement of this set (or of a copy compiled from
    * its sources): its drafts, and a draft for each limit whose count in
-   * `counter` passes its maximum.
+   * `counter` passes its maximum; limits are skipped without a counter.
    */
-  settle(found: readonly Judgement[], counter: LimitCounter): ViolationDraft[] {
+  settle(
+    found: readonly Judgement[],
+    counter?: LimitCounter,
+  ): ViolationDraft[] {
     const drafts: ViolationDraft[] = [];
     for (const step of found) {
       if ('draft' in step) {
         drafts.push(step.draft);
         continue;
       }
+      if (counter === undefined) continue;
       const policy = this.compiled[step.limit.policy];
       const draft = policy && countLimit(policy, step.limit, counter);
       if (draft) drafts.push(draft);
