@@ -34,6 +34,7 @@ export function computeCoverage(
 export async function checkCollectorHost(
   url: string,
   resolve: (host: string) => Promise<unknown> = lookup,
+  configFile = 'config',
 ): Promise<void> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) !== 0) return;
@@ -43,7 +44,8 @@ export async function checkCollectorHost(
     if ((error as NodeJS.ErrnoException).code !== 'ENOTFOUND') return;
     throw new AgentError(
       'VIGIL_CONFIG_INVALID',
-      `collector: host "${host}" does not exist (DNS: ENOTFOUND); check the URL`,
+      `${configFile}: collector: host "${host}" does not exist ` +
+        '(DNS: ENOTFOUND); check the URL',
     );
   }
 }

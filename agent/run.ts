@@ -43,8 +43,10 @@ export interface RunningAgent {
 export async function runAgent(
   config: AgentConfig,
   logger: Logger,
+  /** The file `config` was read from, named by config errors. */
+  configFile?: string,
 ): Promise<RunningAgent> {
-  await checkCollectorHost(config.collector);
+  await checkCollectorHost(config.collector, undefined, configFile);
   const state = loadAgentState(config.state);
   const agent: AgentRef = {
     id: state.identity.agentId,

@@ -71,7 +71,7 @@ export function registerAgentCommands(program: Command): void {
             'more memory when idle (docs/agent.md, "Run")',
         );
       }
-      const running = await runAgent(config, logger);
+      const running = await runAgent(config, logger, opts.config);
       await untilSignal();
       await running.stop();
     });

@@ -33,12 +33,18 @@ describe('checkCollectorHost', () => {
   };
 
   describe('when the host does not exist', () => {
-    it('stops with VIGIL_CONFIG_INVALID naming the collector field', async () => {
+    it('stops with VIGIL_CONFIG_INVALID naming the file and the collector field', async () => {
       await expect(
-        checkCollectorHost('https://collectr.example:8443', notFound),
+        checkCollectorHost(
+          'https://collectr.example:8443',
+          notFound,
+          '/etc/vigil/agent.yaml',
+        ),
       ).rejects.toMatchObject({
         code: 'VIGIL_CONFIG_INVALID',
-        message: expect.stringContaining('collector: host "collectr.example"'),
+        message: expect.stringMatching(
+          /^\/etc\/vigil\/agent\.yaml: collector: host "collectr\.example" does not exist/,
+        ),
       });
     });
   });
