@@ -128,6 +128,12 @@ export function canonicalMembers(
 ): [key: string, text: string][] {
   const members: [string, string][] = [];
   for (const key of Object.keys(record).sort()) {
+    if (LONE_SURROGATE.test(key)) {
+      throw new ProtocolError(
+        'VIGIL_CANONICAL_INVALID',
+        'a member name holds a lone UTF-16 surrogate, which RFC 8785 (I-JSON) forbids',
+      );
+    }
     const member = serialize(record[key]);
     if (member !== undefined)
       members.push([key, `${JSON.stringify(key)}:${member}`]);

@@ -5,6 +5,7 @@ import { canonicalBytes } from './canonical.js';
 import { decryptPayload, encryptPayload } from './envelope-cipher.js';
 import { ProtocolError } from './errors.js';
 import { isRecord } from './is-record.js';
+import { EVENT_DEPTH_MAX, jsonDepth } from './json-depth.js';
 import { keyId, rsaPrivateKey, rsaPublicKey } from './keys.js';
 
 /** Largest canonical batch, in bytes, sealed or opened (64 MiB). */
@@ -85,8 +86,26 @@ export function openEnvelope(
   const sealingKey = rsaPrivateKey(sealingPrivateKeyPem);
   const compressed = decryptPayload(sealed, aad(sealed), sealingKey);
   const batch = validateBatchShape(parseJson(inflate(compressed)));
+  checkEventDepth(batch);
   checkHeaderMatches(sealed, batch);
   return batch;
+}
+
+// The schema bounds the depth of every field but `detail`, which is
+// free-form: only it is measured.
+function checkEventDepth(batch: Batch): void {
+  const index = batch.events.findIndex(
+    ({ detail }) =>
+      detail !== undefined &&
+      jsonDepth(detail, EVENT_DEPTH_MAX) >= EVENT_DEPTH_MAX,
+  );
+  if (index >= 0) {
+    throw new ProtocolError(
+      'VIGIL_SCHEMA_INVALID',
+      `batch /events/${index}: nests arrays and objects deeper than ` +
+        `${EVENT_DEPTH_MAX} levels`,
+    );
+  }
 }
 
 // The associated data is the canonical header of exactly these five fields.

@@ -13,6 +13,7 @@ import {
   parseIngestWorkers,
 } from '../../collector/ingest/open-pool.js';
 import { PolicySet } from '../../collector/policy/policy-set.js';
+import type { AccessEvent } from '../../protocol/event.js';
 import { verifyReceipt } from '../../protocol/receipt.js';
 import {
   startCollectorFixture,
@@ -133,6 +134,12 @@ describe('OpenPool (batches opened on worker threads)', () => {
     for (let i = 0; i < 4; i++) expect(await judgedBy(reread)).toEqual(records);
   });
 
+  /** A sealed batch of two whose last event has `change` applied. */
+  function lastChanged(change: Partial<AccessEvent>) {
+    const [first, last] = chainOf(sender.id, 2);
+    return sealFor(sender, [first!, { ...last!, ...change }]);
+  }
+
   it('hands back refusals with the code and message this thread gives', async () => {
     const envelope = sealFor(sender, chainOf(sender.id, 2));
     const keys = openingKeys(fx.identity);
@@ -150,6 +157,15 @@ describe('OpenPool (batches opened on worker threads)', () => {
       ],
       ['not an envelope', agent, 'VIGIL_ENVELOPE_INVALID'],
       [envelope, { ...agent, id: 'another-agent' }, 'VIGIL_AGENT_MISMATCH'],
+      // A worker's stack holds deeper values than the main thread's, which
+      // would later canonicalize, forward and export them.
+      [lastChanged({ detail: nested(40) }), agent, 'VIGIL_SCHEMA_INVALID'],
+      // No such day: limits could not count the event.
+      [
+        lastChanged({ time: '2026-02-30T10:00:00Z' }),
+        agent,
+        'VIGIL_SCHEMA_INVALID',
+      ],
     ];
     for (const [bad, who, code] of cases) {
       let here: unknown;
@@ -165,6 +181,12 @@ describe('OpenPool (batches opened on worker threads)', () => {
         message,
       });
     }
+  });
+
+  it('lets a detail object nest a few levels', async () => {
+    const envelope = lastChanged({ detail: nested(14) });
+    const opened = await pool.open(agent, envelope, AT, NONE);
+    expect(opened.hashed.at(-1)?.event.detail).toEqual(nested(14));
   });
 
   it('refuses the batches of a worker that died and keeps opening with a new one', async () => {
@@ -200,6 +222,13 @@ describe('OpenPool (batches opened on worker threads)', () => {
     ).rejects.toMatchObject({ code: 'VIGIL_INTERNAL' });
   });
 });
+
+/** `{d: [{d: [...]}]}`, `levels` objects and arrays deep. */
+function nested(levels: number): Record<string, unknown> {
+  let value: unknown = 'end';
+  for (let i = 0; i < levels; i++) value = i % 2 ? { d: value } : [value];
+  return { d: value };
+}
 
 function flipFirst(base64: string): string {
   return (base64.startsWith('A') ? 'B' : 'A') + base64.slice(1);

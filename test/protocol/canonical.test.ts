@@ -155,6 +155,13 @@ describe('canonicalize (RFC 8785)', () => {
       for (const lone of ['\ud800', 'a\udfff', '\\\ud800']) {
         expect(stringifiedIfCanonical({ a: lone })).toBeUndefined();
         expect(() => canonicalize({ a: lone })).toThrow(ProtocolError);
+        // In a member name as well, however deep.
+        for (const named of [{ [lone]: 1 }, { a: [{ b: { [lone]: 'v' } }] }]) {
+          expect(stringifiedIfCanonical(named)).toBeUndefined();
+          expect(() => canonicalize(named)).toThrow(
+            expect.objectContaining({ code: 'VIGIL_CANONICAL_INVALID' }),
+          );
+        }
       }
       // The text backslash-u-d-8-0-0 is six plain characters, not a surrogate.
       const literal = { a: '\\ud800', b: '\ud83d\ude00' };
