@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { createRequire } from 'node:module';
 import type { AccessEvent } from '../../protocol/event.js';
 import { AUID_UNSET } from '../../protocol/event.js';
 import { GENESIS_HASH } from '../../protocol/chain.js';
@@ -51,6 +52,11 @@ const caseSchema = {
 } as const;
 
 const ajv = new Ajv({ allErrors: false });
+// The event schema checks times with format date-time. ajv-formats is
+// CommonJS: its plugin is the module's `default`.
+(
+  createRequire(import.meta.url)('ajv-formats') as typeof import('ajv-formats')
+).default(ajv);
 const validateCases = ajv.compile(caseSchema);
 const validateEvent = ajv.compile<AccessEvent>(eventSchema);
 
