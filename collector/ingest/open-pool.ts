@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { VigilError } from '../../protocol/errors.js';
 import { CollectorError } from '../errors.js';
-import type { PolicySource } from '../policy/policy-files.js';
+import { sameSources, type PolicySource } from '../policy/policy-files.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import {
   fromWire,
@@ -203,7 +203,8 @@ export class OpenPool {
   // policies); a set read again from unchanged files is not sent again.
   private give(slot: Slot, policies: PolicySet): Promise<void> {
     const same =
-      slot.policies !== undefined && sameSources(slot.policies, policies);
+      slot.policies !== undefined &&
+      sameSources(slot.policies.sources, policies.sources);
     slot.policies = policies;
     if (same) return slot.compiled;
     const id = this.nextId++;
@@ -239,17 +240,6 @@ export class OpenPool {
     if (Date.now() - slot.born >= RESPAWN_MIN_MS) respawn();
     else setTimeout(respawn, RESPAWN_MIN_MS).unref();
   }
-}
-
-function sameSources(a: PolicySet, b: PolicySet): boolean {
-  return (
-    a.sources.length === b.sources.length &&
-    a.sources.every(
-      (source, i) =>
-        source.file === b.sources[i]?.file &&
-        source.hash === b.sources[i]?.hash,
-    )
-  );
 }
 
 function settle(slot: Slot, reply: OpenReply): void {

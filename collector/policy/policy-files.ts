@@ -89,6 +89,19 @@ export function readPolicySource(file: string): PolicySource {
   return { file, text, hash: sha256Hex(bytes) };
 }
 
+/** Whether two lists name the same files with the same bytes, in order. */
+export function sameSources(
+  a: readonly PolicySource[],
+  b: readonly PolicySource[],
+): boolean {
+  return (
+    a.length === b.length &&
+    a.every(
+      (source, i) => source.file === b[i]?.file && source.hash === b[i]?.hash,
+    )
+  );
+}
+
 /** A source given as text: hashed as its UTF-8 bytes. */
 export function textSource(file: string, text: string): PolicySource {
   const bytes = Buffer.from(text, 'utf8');

@@ -57,6 +57,21 @@ describe('policy reload', () => {
     });
   });
 
+  describe('when the files did not change', () => {
+    it('keeps the set in force instead of compiling it again', () => {
+      // The bytes of the set in force (the broken file above was refused).
+      writeFileSync(policyFile(), ALLOW_BOB);
+      const before = fx.collector.policiesCompiled();
+      fx.collector.reloadPolicies();
+      expect(fx.collector.policiesCompiled()).toBe(before);
+      writeFileSync(policyFile(), ALLOW_BOB.replace('high', 'low'));
+      fx.collector.reloadPolicies();
+      expect(fx.collector.policiesCompiled()).not.toBe(before);
+      writeFileSync(policyFile(), ALLOW_BOB);
+      fx.collector.reloadPolicies();
+    });
+  });
+
   describe('when the new file is good', () => {
     it('applies to new events only and re-evaluates nothing stored', async () => {
       writeFileSync(policyFile(), ALLOW_ALICE);
