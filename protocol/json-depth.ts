@@ -13,7 +13,7 @@ export const EVENT_DEPTH_MAX = 16;
  * the bundle verifier. A value a thousand levels deep passes on a worker
  * thread, whose stack is larger, and then exhausts the main thread's.
  */
-export function jsonDepth(value: unknown, limit = Infinity): number {
+export function jsonDepth(value: unknown, limit: number): number {
   const pending: [unknown, number][] = [[value, 0]];
   let deepest = 0;
   for (let next = pending.pop(); next; next = pending.pop()) {

@@ -32,8 +32,6 @@ const VENDOR_MASKS_MAX = 1024;
  */
 export type Judgement = { draft: ViolationDraft } | { limit: PendingLimit };
 
-export type { PendingLimit } from './evaluate-limits.js';
-
 /**
  * An immutable, compiled set of policies. Loading builds a whole new set or
  * throws, so a bad file never half-replaces a set in use.
